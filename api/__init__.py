@@ -1,0 +1,1 @@
+"""talentmatch service layer (FastAPI). Arrives with the service issue; nothing here yet."""

@@ -1,0 +1,100 @@
+"""Recruitment noise: what postings and rosters wrap around an occupation.
+
+"急招数控车工3名 包吃住 5000-8000 长白班" names one occupation; the rest is hiring
+words, headcounts, pay, benefits and shifts. :class:`NoiseFilter` removes those
+(from the taxonomy's curated noise terms and a few patterns), takes the part after
+"…招聘" in titles such as "某某公司招聘焊工", strips certificate markers (证, 证书,
+操作证 …) and the verbs of requirement text (持, 会, 熟悉 …), and splits compounds
+("收料员/仓库管理员") into segments that are matched one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["NoiseFilter", "Segment"]
+
+_PAY = (
+    r"\d+(?:\.\d+)?\s*[kw千万]?\s*(?:-|至|到)\s*\d+(?:\.\d+)?\s*[kw千万]?\s*(?:元|块)?"
+    r"(?:/(?:月|天|日|时|小时|年)|每月|每天|一个月|起)?"
+    r"|\d+(?:\.\d+)?\s*(?:[kw千万]|元|块)\+?(?:/(?:月|天|日|时|小时|年)|每月|每天|起)?"
+    r"|(?:月薪|底薪|年薪|日薪|时薪|工资|薪资|综合薪资|高薪)\s*\d+(?:\.\d+)?\s*[kw千万]?\+?"
+)
+_HEADCOUNT = r"(?:\d+|[一两二三四五六七八九十]+)\s*(?:名|人|位)|若干名?|数名"
+_HIRING_PREFIX = re.compile(r"^[^,;|/+ ]{0,30}?(?:招聘|诚聘|急聘|高薪诚聘|招募|直招)(?=[\u4e00-\u9fffa-z])")
+_HIRING_WORDS = r"急招|急聘|诚聘|招聘|直招|招募|高薪|长期招|热招|聘"
+_COMPANY = re.compile(
+    r"[\u4e00-\u9fffa-z0-9]{2,}?(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团|工作室)"
+)
+_CERT_MARKER = re.compile(
+    r"(?:特种作业)?(?:职业资格|技能等级|职业技能等级|操作|上岗|资格|等级|执业|岗位)?(?:证书|证|执照)$"
+)
+_LEADING = re.compile(
+    r"^(?:持有|持|具有|具备|拥有|取得|有|会|懂|熟悉|熟练掌握|熟练使用|熟练|掌握|精通|能够|能|可以|"
+    r"从事过?|负责|擅长|了解)+"
+)
+_TRAILING = re.compile(
+    r"(?:者优先|优先考虑|优先|相关工作经验|工作经验|相关经验|经验丰富|经验|等相关|相关|岗位|职位|方向)+$"
+)
+_SPLIT = re.compile(r"[,;|/+()&]|\s+|-(?=\D)|(?<=\D)-|及|和|与|或|以及|并且")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One piece of a cleaned phrase that may name a single thing."""
+
+    text: str
+    certificate: bool  #: written as a certificate (焊工证, 电工操作证 …)
+    position: int  #: index among the phrase's segments
+
+
+class NoiseFilter:
+    """Removes recruitment noise and splits a cleaned phrase into segments.
+
+    Parameters
+    ----------
+    terms : iterable of str
+        Noise terms (cleaned). Terms that occur inside one of ``protected`` are not
+        removed, so that noise never cuts a real label in two.
+    protected : iterable of str
+        Cleaned labels of the taxonomy.
+    """
+
+    def __init__(self, terms: Iterable[str], protected: Iterable[str] = ()) -> None:
+        labels = [p for p in protected if p]
+        joined = "\n".join(labels)
+        safe = sorted(
+            {t for t in terms if len(t) >= 2 and t not in joined}, key=len, reverse=True
+        )
+        parts = [_PAY, _HEADCOUNT, _HIRING_WORDS, *map(re.escape, safe)]
+        self._noise = re.compile("|".join(parts))
+
+    def strip(self, text: str) -> str:
+        """Remove hiring prefixes, company names, pay, headcounts and noise terms."""
+        text = _HIRING_PREFIX.sub("", text)
+        text = _COMPANY.sub(" ", text)
+        text = self._noise.sub(" ", text)
+        return _EMPTY_BRACKETS.sub(" ", text).strip()
+
+    def segments(self, text: str) -> list[Segment]:
+        """Split a stripped phrase into the segments worth matching, in order."""
+        out: list[Segment] = []
+        for piece in _SPLIT.split(text):
+            piece = piece.strip(" .:_*#!?!?-")
+            if not piece:
+                continue
+            piece, certificate = self.unwrap(piece)
+            if piece:
+                out.append(Segment(piece, certificate, len(out)))
+        return out
+
+    @staticmethod
+    def unwrap(piece: str) -> tuple[str, bool]:
+        """Strip requirement verbs and certificate markers; say whether one was there."""
+        piece = _LEADING.sub("", piece)
+        piece = _TRAILING.sub("", piece)
+        stripped = _CERT_MARKER.sub("", piece)
+        return stripped.strip(), stripped != piece

@@ -1,0 +1,325 @@
+"""Normalization of messy occupation, skill and certificate text.
+
+:class:`Normalizer` maps what people write ("急招数控车工3名 包吃住", "焊工證（中級）",
+"持低压电工证", "welding") to an occupation of the taxonomy, with the level it names,
+what kind of thing it is (occupation, skill, certificate, permit) and a confidence
+score from 0 to 100. It looks labels up exactly first, then as substrings, then
+fuzzily (rapidfuzz over the candidates an inverted index proposes), and answers
+``None`` below its cutoff rather than guess. Strings it could not place are counted in
+:attr:`Normalizer.unknown` so that a person can curate aliases for them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from matcher.levels import find_level
+from matcher.lexicon import Entry, Lexicon
+from matcher.noise import NoiseFilter, Segment
+from matcher.taxonomy import Taxonomy
+from matcher.text import MAX_TEXT_LENGTH, clean, is_latin
+
+__all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
+
+#: Scores under this are answered ``None``: on the development sets fewer than half
+#: of the answers scoring below it were right (see benchmarks/normalize_quality.py).
+DEFAULT_CUTOFF = 62.0
+_KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
+_MAX_SEGMENT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a text was read as.
+
+    Attributes
+    ----------
+    text : the input as given
+    code, name : the occupation (细类) of the taxonomy
+    level : the rank 0–7 named in the text, if any
+    score : confidence 0–100
+    kind : ``occupation``, ``skill``, ``certificate`` or ``permit``
+    matched : the taxonomy label that matched
+    method : ``exact``, ``contains`` or ``fuzzy``
+    skill, permit : the skill or permit label, when the text named one
+    """
+
+    text: str
+    code: str
+    name: str
+    level: int | None
+    score: float
+    kind: str
+    matched: str
+    method: str
+    skill: str | None = None
+    permit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    entry: Entry
+    score: float
+    method: str
+    segment: Segment
+
+
+class Normalizer:
+    """Maps free text to taxonomy occupations, levels and kinds, with a confidence.
+
+    Parameters
+    ----------
+    taxonomy : Taxonomy
+        The occupations and labels to map onto.
+    cutoff : float, keyword-only
+        Matches scoring under it are answered ``None``.
+    scorer : callable, keyword-only
+        A rapidfuzz scorer for the fuzzy stage (``fuzz.ratio`` by default).
+    processor : callable or None, keyword-only
+        The rapidfuzz processor for the fuzzy stage. Keys and queries are already
+        cleaned, so the default is none.
+    cache_size : int, keyword-only
+        How many distinct inputs to remember.
+
+    Examples
+    --------
+    >>> norm = Normalizer.default()
+    >>> m = norm.normalize("焊工证（中级）")
+    >>> m.code, m.name, m.level, m.kind
+    ('6-18-02-04', '焊工', 2, 'certificate')
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        *,
+        cutoff: float = DEFAULT_CUTOFF,
+        scorer: Callable[..., float] = fuzz.ratio,
+        processor: Callable[[str], str] | None = None,
+        cache_size: int = 200_000,
+    ) -> None:
+        if not 0 <= cutoff <= 100:
+            raise ValueError(f"cutoff must be within 0–100, got {cutoff!r}")
+        self.taxonomy = taxonomy
+        self.cutoff = cutoff
+        self.scorer = scorer
+        self.processor = processor
+        self.cache_size = cache_size
+        self.lexicon = Lexicon(taxonomy)
+        self.noise = NoiseFilter(
+            (clean(t) for t in taxonomy.noise_terms), self.lexicon.exact.keys()
+        )
+        self.unknown: Counter[str] = Counter()
+        self._cache: dict[str, tuple[Match, ...]] = {}
+
+    @classmethod
+    def default(cls, **kwargs: Any) -> Normalizer:
+        """A normalizer over the bundled 2022 taxonomy."""
+        return cls(Taxonomy.default(), **kwargs)
+
+    # -- public API ---------------------------------------------------------------------
+
+    def normalize(self, text: object) -> Match | None:
+        """The best match for ``text``, or ``None`` when it names nothing known.
+
+        ``None``, empty and whitespace strings give ``None``; text that is not a
+        string raises ``TypeError``.
+
+        Examples
+        --------
+        >>> Normalizer.default().normalize("急招数控车工3名 包吃住").name
+        '车工'
+        """
+        ranked = self.candidates(text, k=1)
+        return ranked[0] if ranked and ranked[0].score >= self.cutoff else None
+
+    def normalize_many(self, texts: Iterable[object]) -> list[Match | None]:
+        """:meth:`normalize` over many texts, in the same order (repeats cost nothing)."""
+        seen: dict[object, Match | None] = {}
+        out: list[Match | None] = []
+        for text in texts:
+            key = text if isinstance(text, str) or text is None else id(text)
+            if key not in seen:
+                seen[key] = self.normalize(text)
+            out.append(seen[key])
+        return out
+
+    def candidates(self, text: object, k: int = 5) -> list[Match]:
+        """The ``k`` best matches with distinct codes, best first, whatever their score."""
+        if text is None:
+            return []
+        if not isinstance(text, str):
+            raise TypeError(f"text to normalize must be a string, got {type(text).__name__}")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k!r}")
+        ranked = self._cache.get(text)
+        if ranked is None:
+            ranked = self._rank(text)
+            if len(self._cache) >= self.cache_size:
+                self._cache.clear()
+            self._cache[text] = ranked
+            if not ranked or ranked[0].score < self.cutoff:
+                cleaned = clean(text)
+                if cleaned:
+                    self.unknown[cleaned[:100]] += 1
+        return list(ranked[:k])
+
+    def extract(self, text: object) -> list[Match]:
+        """Every distinct occupation, skill, certificate or permit named in free text.
+
+        Examples
+        --------
+        >>> [(m.name, m.kind, m.matched) for m in
+        ...  Normalizer.default().extract("会电焊、氩弧焊，持低压电工证")][-1]
+        ('电工', 'permit', '低压电工作业')
+        """
+        if text is None:
+            return []
+        if not isinstance(text, str):
+            raise TypeError(f"text to extract from must be a string, got {type(text).__name__}")
+        found: dict[tuple[str, str, str], Match] = {}
+        for clause in _clauses(clean(text)):
+            for match in self._extract_clause(text, clause):
+                key = (match.code, match.kind, match.matched)
+                if key not in found or found[key].score < match.score:
+                    found[key] = match
+        return list(found.values())
+
+    # -- matching -----------------------------------------------------------------------
+
+    def _prepare(self, text: str) -> tuple[int | None, list[Segment]]:
+        cleaned = clean(text)
+        level = None
+        found = find_level(cleaned)
+        if found is not None:
+            level, start, end = found
+            cleaned = cleaned[:start] + " " + cleaned[end:]
+        return level, self.noise.segments(self.noise.strip(cleaned))
+
+    def _rank(self, text: str) -> tuple[Match, ...]:
+        level, segments = self._prepare(text)
+        hits: list[_Hit] = []
+        for segment in segments[:20]:
+            hits.extend(self._match_segment(segment))
+        best: dict[str, _Hit] = {}
+        for hit in hits:
+            # An earlier segment is the head of a compound title: prefer it on ties.
+            score = hit.score - 0.5 * hit.segment.position
+            held = best.get(hit.entry.code)
+            if held is None or score > held.score - 0.5 * held.segment.position:
+                best[hit.entry.code] = hit
+        ordered = sorted(best.values(), key=lambda h: -(h.score - 0.5 * h.segment.position))
+        if len(ordered) > 1 and ordered[0].method != "exact":
+            # Two occupations almost equally likely: say so in the confidence.
+            gap = ordered[0].score - ordered[1].score
+            if gap < 3:
+                ordered[0] = _Hit(ordered[0].entry, ordered[0].score - (3 - gap) * 2,
+                                  ordered[0].method, ordered[0].segment)
+        return tuple(self._to_match(text, hit, level) for hit in ordered[:10])
+
+    def _match_segment(self, segment: Segment) -> list[_Hit]:
+        text = segment.text[:_MAX_SEGMENT]
+        exact = self.lexicon.lookup(text)
+        if exact:
+            ambiguous = len({e.code for e in exact if e.weight == exact[0].weight}) > 1
+            return [_Hit(e, 100 * e.weight - (5 if ambiguous else 0), "exact", segment)
+                    for e in exact]
+        if is_latin(text):
+            return self._fuzzy(segment, text)
+        # Labels inside the segment: each occupation scores by how much of the segment's
+        # specific characters its labels cover together ("电商运营专员": 电商运营 beats
+        # 运营专员, whose 专员 says little).
+        weights = self.lexicon.specificity(text)
+        total = sum(weights) or 1.0
+        covered: dict[str, set[int]] = {}
+        best_entry: dict[str, Entry] = {}
+        for start, end, key in self.lexicon.contained(text):
+            for e in self.lexicon.lookup(key):
+                covered.setdefault(e.code, set()).update(range(start, end))
+                held = best_entry.get(e.code)
+                if held is None or (end - start, e.weight) > (len(held.key), held.weight):
+                    best_entry[e.code] = e
+        hits: list[_Hit] = []
+        for code, chars in covered.items():
+            coverage = sum(weights[i] for i in chars) / total
+            entry = best_entry[code]
+            score = (60 + 36 * coverage + (2 if len(text) - 1 in chars else 0)) * entry.weight
+            hits.append(_Hit(entry, score, "contains", segment))
+        return hits + self._fuzzy(segment, text)
+
+    def _fuzzy(self, segment: Segment, text: str) -> list[_Hit]:
+        hits = []
+        for key in self.lexicon.similar(text):
+            if text in key:
+                weights = self.lexicon.specificity(key)
+                start = key.index(text)
+                share = sum(weights[start : start + len(text)]) / (sum(weights) or 1.0)
+                score = 56 + 36 * share
+                method = "contains"
+            else:
+                score = 0.92 * self.scorer(text, key, processor=self.processor)
+                method = "fuzzy"
+            hits.extend(_Hit(e, score * e.weight, method, segment)
+                        for e in self.lexicon.lookup(key))
+        return hits
+
+    def _to_match(self, text: str, hit: _Hit, level: int | None) -> Match:
+        entry = hit.entry
+        kind = _KIND_OF_LABEL.get(entry.kind, "occupation")
+        if kind == "occupation" and hit.segment.certificate:
+            kind = "certificate"
+        return Match(
+            text=text,
+            code=entry.code,
+            name=self.taxonomy[entry.code].name,
+            level=level,
+            score=round(max(0.0, min(100.0, hit.score)), 1),
+            kind=kind,
+            matched=entry.label,
+            method=hit.method,
+            skill=entry.label if kind == "skill" else None,
+            permit=entry.label if kind == "permit" else None,
+        )
+
+    def _extract_clause(self, text: str, clause: str) -> list[Match]:
+        level = None
+        found = find_level(clause)
+        if found is not None:
+            level, start, end = found
+            clause = clause[:start] + clause[end:]
+        clause, certificate = NoiseFilter.unwrap(self.noise.strip(clause))
+        if not clause:
+            return []
+        segment = Segment(clause, certificate, 0)
+        # Longest labels first, without overlaps: "低压电工" wins over "电工" inside it.
+        spans = sorted(self.lexicon.contained(clause), key=lambda s: (s[0] - s[1], s[0]))
+        taken = [False] * len(clause)
+        out = []
+        for start, end, key in spans:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * (end - start)
+            entry = self.lexicon.lookup(key)[0]
+            out.append(self._to_match(text, _Hit(entry, 100 * entry.weight, "exact", segment),
+                                      level))
+        if not out:
+            best = self.candidates(clause, k=1)
+            if best and best[0].score >= self.cutoff:
+                m = best[0]
+                out.append(self._to_match(text, _Hit(self.lexicon.lookup(clean(m.matched))[0]
+                                                     if self.lexicon.lookup(clean(m.matched))
+                                                     else Entry(m.matched, m.code, "name",
+                                                                m.matched, 1.0),
+                                                     m.score, m.method, segment), level))
+        return out
+
+
+def _clauses(text: str) -> Sequence[str]:
+    import re
+
+    return [c for c in re.split(r"[,;|/]|以及|和|及|与|或", text[:MAX_TEXT_LENGTH]) if c.strip()]
