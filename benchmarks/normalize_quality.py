@@ -142,8 +142,8 @@ def evaluate_onet(path: Path, seed: int = 0, n_test: int = 2000) -> None:
     by_code: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
     for r in rows:
-        titles[r["code"]] = r["title"]
-        by_code[r["code"]].append(r["alternate title"])
+        titles[r["O*NET-SOC Code"]] = r["Title"]
+        by_code[r["O*NET-SOC Code"]].append(r["Alternate Title"])
     rng = random.Random(seed)
     table, test = [], []
     for code in sorted(by_code):

@@ -9,7 +9,8 @@ message a person can act on::
     └── UnknownCodeError       a code that the taxonomy does not hold (also a KeyError)
 
 Bad arguments (a wrong type, an out-of-range rank) raise the built-in ``ValueError``
-or ``TypeError``, as Python code conventionally does.
+(also for a wrong type: the callers are often forms and files, where a
+wrong type is bad input like any other).
 """
 
 from __future__ import annotations

@@ -43,9 +43,14 @@ _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 3 + 1, "五": 5, "1"
              "4": 4, "5": 5}
 # National level n (五级 = 5 lowest … 一级 = 1 highest) is rank 6 - n.
 _GRADE = r"(?P<grade>[一二三四五12345])\s*级"
-# "英语四级", "普通话二级甲等", "一级建造师" name other ladders, never a worker's grade.
-_OTHER_LADDER_BEFORE = r"(?<!英语)(?<!英文)(?<!cet)(?<!cet-)(?<!普通话)(?<!计算机)(?<!日语)(?<!钢琴)"
+# "英语四级", "普通话二级甲等", "一级建造师", "高级工程师" name other ladders (exams,
+# professional titles 职称), never a worker's skill level.
+_OTHER_LADDER_BEFORE = re.compile(r"(?:英语|英文|cet-?|普通话|计算机|日语|韩语|钢琴|舞蹈|书法)\s*$")
 _OTHER_LADDER_AFTER = r"(?!\s*(?:建造师|造价|消防|注册|结构工程师|甲等|乙等|运动员|裁判|教师|律师))"
+_TITLE_AFTER = (
+    r"(?!\s*(?:工程师|会计|经济师|审计师|统计师|政工师|农艺师|兽医师|讲师|教师|职称|编辑|记者|"
+    r"翻译|律师|专业技术|技术职务|管理师))"
+)
 _PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = tuple(
     (re.compile(pattern), rank)
     for pattern, rank in (
@@ -53,11 +58,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = tuple(
         (r"特级技师|special[- ]grade technician", 6),
         (r"高级技师|senior technician|advanced technician|master technician", 5),
         (r"技师|technician", 4),
-        (r"高级工?|senior worker|advanced worker|senior|advanced", 3),
-        (r"中级工?|intermediate worker|intermediate|middle[- ]level", 2),
-        (r"初级工?|junior worker|elementary worker|junior|entry[- ]level|elementary|beginner", 1),
+        (r"高级" + _TITLE_AFTER + r"工?|senior worker|advanced worker|senior|advanced", 3),
+        (r"中级" + _TITLE_AFTER + r"工?|intermediate worker|intermediate|middle[- ]level", 2),
+        (r"初级" + _TITLE_AFTER + r"工?|junior worker|elementary worker|junior|entry[- ]level|"
+         r"elementary|beginner", 1),
         (r"学徒工?|apprentice|trainee worker", 0),
-        (_OTHER_LADDER_BEFORE + _GRADE + _OTHER_LADDER_AFTER, None),
+        (_GRADE + _OTHER_LADDER_AFTER, None),
         (r"(?:level|grade)\s*(?P<grade>[12345])\b", None),
     )
 )
@@ -79,7 +85,11 @@ def find_level(text: str) -> tuple[int, int, int] | None:
     """
     best: tuple[int, int, int] | None = None
     for pattern, rank in _PATTERNS:
-        match = pattern.search(text)
+        match = next(
+            (m for m in pattern.finditer(text)
+             if rank is not None or not _OTHER_LADDER_BEFORE.search(text[: m.start()])),
+            None,
+        )
         if match is None:
             continue
         if rank is None:
@@ -109,7 +119,7 @@ def parse_level(text: object) -> int | None:
 
     Raises
     ------
-    TypeError
+    ValueError
         If ``text`` is neither a string, an int nor ``None``.
 
     Examples
@@ -122,7 +132,7 @@ def parse_level(text: object) -> int | None:
     if text is None:
         return None
     if isinstance(text, bool) or not isinstance(text, str | int):
-        raise TypeError(f"a level is text or a grade number, not {type(text).__name__}")
+        raise ValueError(f"a level is text or a grade number, not {type(text).__name__}")
     cleaned = clean(str(text))
     if _NO_LEVEL.match(cleaned):
         return None

@@ -128,46 +128,64 @@ class Normalizer:
         """The best match for ``text``, or ``None`` when it names nothing known.
 
         ``None``, empty and whitespace strings give ``None``; text that is not a
-        string raises ``TypeError``.
+        string raises ``ValueError``.
 
         Examples
         --------
         >>> Normalizer.default().normalize("急招数控车工3名 包吃住").name
         '车工'
         """
-        ranked = self.candidates(text, k=1)
-        return ranked[0] if ranked and ranked[0].score >= self.cutoff else None
+        ranked = self._ranked(text)
+        if ranked and ranked[0].score >= self.cutoff:
+            return ranked[0]
+        self._record_unknown(text)
+        return None
 
     def normalize_many(self, texts: Iterable[object]) -> list[Match | None]:
         """:meth:`normalize` over many texts, in the same order (repeats cost nothing)."""
-        seen: dict[object, Match | None] = {}
+        seen: dict[str, Match | None] = {}
         out: list[Match | None] = []
         for text in texts:
-            key = text if isinstance(text, str) or text is None else id(text)
-            if key not in seen:
-                seen[key] = self.normalize(text)
-            out.append(seen[key])
+            if text is None:
+                out.append(None)
+                continue
+            if not isinstance(text, str):
+                raise ValueError(
+                    f"text to normalize must be a string, got {type(text).__name__}"
+                )
+            if text in seen:
+                if seen[text] is None:
+                    self._record_unknown(text)
+                out.append(seen[text])
+            else:
+                seen[text] = self.normalize(text)
+                out.append(seen[text])
         return out
 
     def candidates(self, text: object, k: int = 5) -> list[Match]:
         """The ``k`` best matches with distinct codes, best first, whatever their score."""
-        if text is None:
-            return []
-        if not isinstance(text, str):
-            raise TypeError(f"text to normalize must be a string, got {type(text).__name__}")
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k!r}")
+        return list(self._ranked(text)[:k])
+
+    def _ranked(self, text: object) -> tuple[Match, ...]:
+        if text is None:
+            return ()
+        if not isinstance(text, str):
+            raise ValueError(f"text to normalize must be a string, got {type(text).__name__}")
         ranked = self._cache.get(text)
         if ranked is None:
             ranked = self._rank(text)
             if len(self._cache) >= self.cache_size:
                 self._cache.clear()
             self._cache[text] = ranked
-            if not ranked or ranked[0].score < self.cutoff:
-                cleaned = clean(text)
-                if cleaned:
-                    self.unknown[cleaned[:100]] += 1
-        return list(ranked[:k])
+        return ranked
+
+    def _record_unknown(self, text: str | None) -> None:
+        if text:
+            cleaned = clean(text)
+            if cleaned:
+                self.unknown[cleaned[:100]] += 1
 
     def extract(self, text: object) -> list[Match]:
         """Every distinct occupation, skill, certificate or permit named in free text.
@@ -181,7 +199,7 @@ class Normalizer:
         if text is None:
             return []
         if not isinstance(text, str):
-            raise TypeError(f"text to extract from must be a string, got {type(text).__name__}")
+            raise ValueError(f"text to extract from must be a string, got {type(text).__name__}")
         found: dict[tuple[str, str, str], Match] = {}
         for clause in _clauses(clean(text)):
             for match in self._extract_clause(text, clause):

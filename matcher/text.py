@@ -53,7 +53,6 @@ def to_simplified(text: str) -> str:
     return _CONVERTER.convert(text).translate(_VARIANTS)
 
 
-@lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Return the canonical form of ``text`` that all matching works on.
 
@@ -70,12 +69,24 @@ def clean(text: str) -> str:
     'cnc 操作工'
     """
     if not isinstance(text, str):
-        raise TypeError(f"expected a string, got {type(text).__name__}")
-    text = unicodedata.normalize("NFKC", text[:MAX_TEXT_LENGTH])
+        raise ValueError(f"expected a string, got {type(text).__name__}")
+    return _clean(text)
+
+
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
+    # NFKC can expand a character (ﷺ is 18 letters), so cut again after it.
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT_LENGTH])[:MAX_TEXT_LENGTH]
+    # Punctuation first: line breaks separate items and must become ";" before the
+    # control characters among them are dropped.
+    text = text.translate(_PUNCTUATION)
     text = "".join(
-        " " if unicodedata.category(ch) in _JUNK_CATEGORIES else ch for ch in text
+        (" " if unicodedata.category(ch) == "Cc" else "")
+        if unicodedata.category(ch) in _JUNK_CATEGORIES
+        else ch
+        for ch in text
     )
-    text = to_simplified(text).translate(_PUNCTUATION).lower()
+    text = to_simplified(text).lower()
     text = _SPACES.sub(" ", text).strip()
     # A space between words separates them ("服装 卖手"), but letter-spaced characters
     # ("焊 工 证") are one word.

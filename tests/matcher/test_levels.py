@@ -158,7 +158,7 @@ def test_combined_forms(text: str, rank: int) -> None:
     ids=["list", "float", "true", "false", "bytes", "dict"],
 )
 def test_parse_level_rejects_other_types(value: object) -> None:
-    with pytest.raises(TypeError, match="a level is text or a grade number"):
+    with pytest.raises(ValueError, match="a level is text or a grade number"):
         parse_level(value)
 
 
@@ -191,7 +191,9 @@ def test_ladder_ranks_match_positions() -> None:
 
 
 @pytest.mark.parametrize(
-    "rank", [-1, 8, 100, "2", 2.0, True, None], ids=["-1", "8", "100", "str", "float", "true", "none"]
+    "rank",
+    [-1, 8, 100, "2", 2.0, True, None],
+    ids=["-1", "8", "100", "str", "float", "true", "none"],
 )
 def test_format_level_rejects_out_of_range(rank: object) -> None:
     with pytest.raises(ValueError, match="a rank is an integer from 0 to 7"):
