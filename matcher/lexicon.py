@@ -178,10 +178,14 @@ class Lexicon:
         """Per-character weights of ``text``: the inverse document frequency over keys."""
         return [self._char_idf.get(ch, self._unseen_idf) for ch in text]
 
-    def similar(self, text: str, limit: int = 25) -> list[str]:
-        """Keys sharing the most bigrams (Chinese) or weighted words (English) with ``text``."""
+    def similar(self, text: str, limit: int = 25) -> list[tuple[str, float]]:
+        """Keys sharing the most bigrams (Chinese) or weighted words (English) with ``text``.
+
+        Returns ``(key, similarity)`` pairs, most similar first; the similarity is a
+        Dice coefficient (idf-weighted for English words) in 0–1.
+        """
         if is_latin(text):
             hits = self._english_index.search(set(english_tokens(text)), limit)
-            return [self._english[i] for i, _ in hits]
+            return [(self._english[i], s) for i, s in hits]
         hits = self._chinese_index.search(_bigrams(text), limit)
-        return [self._chinese[i] for i, _ in hits]
+        return [(self._chinese[i], s) for i, s in hits]

@@ -40,6 +40,7 @@ _TRAILING = re.compile(
 )
 _SPLIT = re.compile(r"[,;|/+()&]|\s+|-(?=\D)|(?<=\D)-|及|和|与|或|以及|并且")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)")
+_BRACKETED = re.compile(r"\(([^()]*)(?:\)|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Segment:
     text: str
     certificate: bool  #: written as a certificate (焊工证, 电工操作证 …)
     position: int  #: index among the phrase's segments
+    qualifier: bool = False  #: written in brackets: a place, brand or note, rarely the job
 
 
 class NoiseFilter:
@@ -80,15 +82,22 @@ class NoiseFilter:
         return _EMPTY_BRACKETS.sub(" ", text).strip()
 
     def segments(self, text: str) -> list[Segment]:
-        """Split a stripped phrase into the segments worth matching, in order."""
+        """Split a stripped phrase into the segments worth matching, in order.
+
+        Text in brackets comes last and is marked as a qualifier: "药店店员(妇幼保健站店)"
+        is a shop assistant, whatever the bracket names.
+        """
+        qualifiers = [m.group(1) for m in _BRACKETED.finditer(text)]
+        main = _BRACKETED.sub(" ", text)
         out: list[Segment] = []
-        for piece in _SPLIT.split(text):
-            piece = piece.strip(" .:_*#!?!?-")
-            if not piece:
-                continue
-            piece, certificate = self.unwrap(piece)
-            if piece:
-                out.append(Segment(piece, certificate, len(out)))
+        for part, qualifier in [(main, False)] + [(q, True) for q in qualifiers]:
+            for piece in _SPLIT.split(part):
+                piece = piece.strip(" .:_*#!?!?-")
+                if not piece:
+                    continue
+                piece, certificate = self.unwrap(piece)
+                if piece:
+                    out.append(Segment(piece, certificate, len(out), qualifier))
         return out
 
     @staticmethod

@@ -31,6 +31,12 @@ __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 DEFAULT_CUTOFF = 62.0
 _KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
 _MAX_SEGMENT = 40
+#: Points a segment loses per position after the first, and for standing in brackets.
+_POSITION_PENALTY = 1.5
+_QUALIFIER_PENALTY = 6.0
+#: How many nearest labels vote, and how many points a unanimous vote adds.
+_VOTERS = 10
+_VOTE_POINTS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +232,15 @@ class Normalizer:
             hits.extend(self._match_segment(segment))
         best: dict[str, _Hit] = {}
         for hit in hits:
-            # An earlier segment is the head of a compound title: prefer it on ties.
-            score = hit.score - 0.5 * hit.segment.position
+            # The first segment is the head of a compound title; brackets hold qualifiers.
+            segment = hit.segment
+            penalty = _POSITION_PENALTY * segment.position + (
+                _QUALIFIER_PENALTY if segment.qualifier else 0.0)
+            hit = _Hit(hit.entry, hit.score - penalty, hit.method, segment)
             held = best.get(hit.entry.code)
-            if held is None or score > held.score - 0.5 * held.segment.position:
+            if held is None or hit.score > held.score:
                 best[hit.entry.code] = hit
-        ordered = sorted(best.values(), key=lambda h: -(h.score - 0.5 * h.segment.position))
+        ordered = sorted(best.values(), key=lambda h: -h.score)
         if len(ordered) > 1 and ordered[0].method != "exact":
             # Two occupations almost equally likely: say so in the confidence.
             gap = ordered[0].score - ordered[1].score
@@ -248,7 +257,8 @@ class Normalizer:
             return [_Hit(e, 100 * e.weight - (5 if ambiguous else 0), "exact", segment)
                     for e in exact]
         if is_latin(text):
-            return self._fuzzy(segment, text)
+            neighbours = self.lexicon.similar(text)
+            return self._vote(self._fuzzy(segment, text, neighbours), neighbours)
         # Labels inside the segment: each occupation scores by how much of the segment's
         # specific characters its labels cover together ("电商运营专员": 电商运营 beats
         # 运营专员, whose 专员 says little).
@@ -268,11 +278,26 @@ class Normalizer:
             entry = best_entry[code]
             score = (60 + 36 * coverage + (2 if len(text) - 1 in chars else 0)) * entry.weight
             hits.append(_Hit(entry, score, "contains", segment))
-        return hits + self._fuzzy(segment, text)
+        neighbours = self.lexicon.similar(text)
+        return self._vote(hits + self._fuzzy(segment, text, neighbours), neighbours)
 
-    def _fuzzy(self, segment: Segment, text: str) -> list[_Hit]:
+    def _vote(self, hits: list[_Hit], neighbours: list[tuple[str, float]]) -> list[_Hit]:
+        """Add the agreement of the nearest labels: an occupation that several similar
+        labels point to is likelier than one reached through a single lucky label."""
+        votes: dict[str, float] = {}
+        for key, sim in neighbours[:_VOTERS]:
+            for code in {e.code for e in self.lexicon.lookup(key)}:
+                votes[code] = votes.get(code, 0.0) + sim * sim
+        if not votes:
+            return hits
+        top = max(votes.values())
+        return [_Hit(h.entry, h.score + _VOTE_POINTS * votes.get(h.entry.code, 0.0) / top,
+                     h.method, h.segment) for h in hits]
+
+    def _fuzzy(self, segment: Segment, text: str,
+               neighbours: list[tuple[str, float]]) -> list[_Hit]:
         hits = []
-        for key in self.lexicon.similar(text):
+        for key, _ in neighbours:
             if text in key:
                 weights = self.lexicon.specificity(key)
                 start = key.index(text)

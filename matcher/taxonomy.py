@@ -232,7 +232,7 @@ def _load_default() -> Taxonomy:
         except (KeyError, ValueError) as exc:
             raise TaxonomyError(f"occupations.csv line {i}: {exc}") from exc
     labels = []
-    for name in ("job_board_aliases.csv", "curated_labels.csv"):
+    for name in ("job_board_aliases.csv", "curated_labels.csv", "curated_titles.csv"):
         path = folder / name
         if not path.exists():
             continue
