@@ -27,11 +27,13 @@ from matcher import Normalizer, Taxonomy, format_level
 from matcher.text import is_latin, to_simplified
 
 PREFIXES = ["", "", "急招", "招聘", "诚聘", "某某公司招聘", "高薪诚聘"]
-SUFFIXES = ["", "", "3名", " 包吃住", " 5000-8000", " 长白班", "（中级）", " 五险一金", "证",
-            " 月薪6k+", "（持证上岗）"]
+SUFFIXES = ["", "", "3名", " 包吃住", " 5000-8000", " 长白班", "（中级）", " 五险一金",
+            "证", " 月薪6k+", "（持证上岗）"]
 
 
-TRADITIONAL = str.maketrans("证级车电员师维护机焊钳艺试验检测调","證級車電員師維護機銲鉗藝試驗檢測調")
+TRADITIONAL = str.maketrans(
+    "证级车电员师维护机焊钳艺试验检测调", "證級車電員師維護機銲鉗藝試驗檢測調"
+)
 
 
 def dress(label: str, rng: random.Random) -> str:

@@ -50,9 +50,8 @@ def _normalize_file(norm: Normalizer, args: argparse.Namespace) -> int:
 
     table = _read_table(args.file)
     if args.column not in table.columns:
-        raise ValueError(
-            f"{args.file}: no column {args.column!r}; columns are {', '.join(map(str, table.columns))}"
-        )
+        columns = ", ".join(map(str, table.columns))
+        raise ValueError(f"{args.file}: no column {args.column!r}; columns are {columns}")
     texts = table[args.column].tolist()
     results = []
     seen: dict[str, Match | None] = {}

@@ -66,6 +66,12 @@ class Entry:
     kind: str
     label: str  #: the label as written in the taxonomy
     weight: float
+    #: for permits, the permit's full name ("低压电工" → "低压电工作业"); else ``label``
+    canonical: str = ""
+
+
+def _english_features(text: str) -> set[str]:
+    return set(english_tokens(text))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -120,6 +126,7 @@ class Lexicon:
             exact[key].append(
                 Entry(key, label.code, label.kind, label.text, KIND_WEIGHTS.get(label.kind, 0.95))
             )
+        self._canonical_permits(exact)
         for key, entries in list(exact.items()):
             for entry in entries:
                 if entry.kind in ("name", "alt_name", "colloquial") and not is_latin(key):
@@ -127,7 +134,8 @@ class Lexicon:
                 if entry.kind == "permit" and key.endswith("作业") and len(key) > 4:
                     stem = key[:-2]
                     if stem not in exact:
-                        exact[stem].append(Entry(stem, entry.code, "permit", entry.label, 0.98))
+                        exact[stem].append(Entry(stem, entry.code, "permit", entry.label, 0.98,
+                                                 entry.canonical))
         for entries in exact.values():
             entries.sort(key=lambda e: -e.weight)
         self.exact: dict[str, list[Entry]] = dict(exact)
@@ -144,8 +152,28 @@ class Lexicon:
         self._english = [k for k in self.exact if is_latin(k)]
         self._chinese_index = _InvertedIndex([_bigrams(k) for k in self._chinese], idf=False)
         self._english_index = _InvertedIndex(
-            [set(english_tokens(k)) for k in self._english], idf=True
+            [_english_features(k) for k in self._english], idf=True
         )
+
+    @staticmethod
+    def _canonical_permits(exact: dict[str, list[Entry]]) -> None:
+        """Point short permit forms at the full name of the same permit.
+
+        People write "低压电工" for the permit 低压电工作业; both must count as one permit
+        when a requirement is compared with what a trainee holds.
+        """
+        full: dict[str, list[str]] = defaultdict(list)
+        for entries in exact.values():
+            for e in entries:
+                if e.kind == "permit" and e.label.endswith("作业"):
+                    full[e.code].append(e.label)
+        for key, entries in exact.items():
+            exact[key] = [
+                Entry(e.key, e.code, e.kind, e.label, e.weight,
+                      next((f for f in full.get(e.code, ()) if f.startswith(e.label)), e.label)
+                      if e.kind == "permit" else e.label)
+                for e in entries
+            ]
 
     @staticmethod
     def _add_stems(exact: dict[str, list[Entry]], entry: Entry) -> None:
@@ -153,7 +181,8 @@ class Lexicon:
             if entry.key.endswith(suffix):
                 stem = entry.key[: -len(suffix)]
                 if len(stem) >= 2 and stem not in exact:
-                    exact[stem] = [Entry(stem, entry.code, "stem", entry.label, KIND_WEIGHTS["stem"])]
+                    exact[stem] = [Entry(stem, entry.code, "stem", entry.label,
+                                         KIND_WEIGHTS["stem"], entry.label)]
                 break
 
     def __len__(self) -> int:
@@ -185,7 +214,7 @@ class Lexicon:
         Dice coefficient (idf-weighted for English words) in 0–1.
         """
         if is_latin(text):
-            hits = self._english_index.search(set(english_tokens(text)), limit)
+            hits = self._english_index.search(_english_features(text), limit)
             return [(self._english[i], s) for i, s in hits]
         hits = self._chinese_index.search(_bigrams(text), limit)
         return [(self._chinese[i], s) for i, s in hits]

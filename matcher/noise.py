@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from matcher.text import is_latin
+
 __all__ = ["NoiseFilter", "Segment"]
 
 _PAY = (
@@ -23,7 +25,9 @@ _PAY = (
     r"|(?:月薪|底薪|年薪|日薪|时薪|工资|薪资|综合薪资|高薪)\s*\d+(?:\.\d+)?\s*[kw千万]?\+?"
 )
 _HEADCOUNT = r"(?:\d+|[一两二三四五六七八九十]+)\s*(?:名|人|位)|若干名?|数名"
-_HIRING_PREFIX = re.compile(r"^[^,;|/+ ]{0,30}?(?:招聘|诚聘|急聘|高薪诚聘|招募|直招)(?=[\u4e00-\u9fffa-z])")
+_HIRING_PREFIX = re.compile(
+    r"^[^,;|/+ ]{0,30}?(?:招聘|诚聘|急聘|高薪诚聘|招募|直招)(?=[\u4e00-\u9fffa-z])"
+)
 _HIRING_WORDS = r"急招|急聘|诚聘|招聘|直招|招募|高薪|长期招|热招|聘"
 _COMPANY = re.compile(
     r"[\u4e00-\u9fffa-z0-9]{2,}?(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团|工作室)"
@@ -39,6 +43,9 @@ _TRAILING = re.compile(
     r"(?:者优先|优先考虑|优先|相关工作经验|工作经验|相关经验|经验丰富|经验|等相关|相关|岗位|职位|方向)+$"
 )
 _SPLIT = re.compile(r"[,;|/+()&]|\s+|-(?=\D)|(?<=\D)-|及|和|与|或|以及|并且")
+# English words are separated by spaces, so only punctuation separates English items.
+_SPLIT_LATIN = re.compile(r"[,;|/+()&]| - ")
+_EDGE_PUNCTUATION = " .:_*#!?-"  # a set of characters to trim from both ends
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)")
 _BRACKETED = re.compile(r"\(([^()]*)(?:\)|$)")
 
@@ -91,8 +98,9 @@ class NoiseFilter:
         main = _BRACKETED.sub(" ", text)
         out: list[Segment] = []
         for part, qualifier in [(main, False)] + [(q, True) for q in qualifiers]:
-            for piece in _SPLIT.split(part):
-                piece = piece.strip(" .:_*#!?!?-")
+            splitter = _SPLIT_LATIN if is_latin(part) else _SPLIT
+            for piece in splitter.split(part):
+                piece = piece.strip(_EDGE_PUNCTUATION)
                 if not piece:
                     continue
                 piece, certificate = self.unwrap(piece)

@@ -11,9 +11,10 @@ fuzzily (rapidfuzz over the candidates an inverted index proposes), and answers
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -22,7 +23,7 @@ from matcher.levels import find_level
 from matcher.lexicon import Entry, Lexicon
 from matcher.noise import NoiseFilter, Segment
 from matcher.taxonomy import Taxonomy
-from matcher.text import MAX_TEXT_LENGTH, clean, is_latin
+from matcher.text import clean, is_latin
 
 __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 
@@ -31,12 +32,15 @@ __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 DEFAULT_CUTOFF = 62.0
 _KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
 _MAX_SEGMENT = 40
+_CLAUSE = re.compile(r"[,;|/]|以及|和|及|与|或")
 #: Points a segment loses per position after the first, and for standing in brackets.
 _POSITION_PENALTY = 1.5
 _QUALIFIER_PENALTY = 6.0
 #: How many nearest labels vote, and how many points a unanimous vote adds.
 _VOTERS = 10
 _VOTE_POINTS = 10.0
+ENGLISH_MIX = 1.0
+ENGLISH_VOTE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,20 +202,31 @@ class Normalizer:
 
         Examples
         --------
-        >>> [(m.name, m.kind, m.matched) for m in
-        ...  Normalizer.default().extract("会电焊、氩弧焊，持低压电工证")][-1]
-        ('电工', 'permit', '低压电工作业')
+        >>> found = Normalizer.default().extract("会电焊、氩弧焊，持低压电工证")
+        >>> [(m.name, m.kind, m.skill or m.permit) for m in found][1:]
+        [('焊工', 'skill', '氩弧焊'), ('电工', 'permit', '低压电工作业')]
+
+        A level standing alone qualifies the clause before it:
+
+        >>> [(m.name, m.level) for m in Normalizer.default().extract("持焊工证，中级以上")]
+        [('焊工', 2)]
         """
         if text is None:
             return []
         if not isinstance(text, str):
             raise ValueError(f"text to extract from must be a string, got {type(text).__name__}")
         found: dict[tuple[str, str, str], Match] = {}
-        for clause in _clauses(clean(text)):
-            for match in self._extract_clause(text, clause):
+        previous: list[Match] = []
+        for clause in _CLAUSE.split(clean(text)):
+            level, matches = self._extract_clause(text, clause)
+            if not matches and level is not None:
+                # "持焊工证，中级以上": a level standing alone qualifies the clause before.
+                matches = [replace(m, level=level) for m in previous if m.level is None]
+            for match in matches:
                 key = (match.code, match.kind, match.matched)
-                if key not in found or found[key].score < match.score:
+                if key not in found or found[key].score <= match.score:
                     found[key] = match
+            previous = matches or previous
         return list(found.values())
 
     # -- matching -----------------------------------------------------------------------
@@ -291,14 +306,22 @@ class Normalizer:
         if not votes:
             return hits
         top = max(votes.values())
-        return [_Hit(h.entry, h.score + _VOTE_POINTS * votes.get(h.entry.code, 0.0) / top,
+        points = ENGLISH_VOTE if hits and is_latin(hits[0].segment.text) else _VOTE_POINTS
+        return [_Hit(h.entry, h.score + points * votes.get(h.entry.code, 0.0) / top,
                      h.method, h.segment) for h in hits]
 
     def _fuzzy(self, segment: Segment, text: str,
                neighbours: list[tuple[str, float]]) -> list[_Hit]:
         hits = []
-        for key, _ in neighbours:
-            if text in key:
+        latin = is_latin(text)
+        for key, sim in neighbours:
+            if latin:
+                # English: word overlap (idf-weighted, stemmed) decides; word order and
+                # spelling much less.
+                score = ENGLISH_MIX * 100 * sim + (1 - ENGLISH_MIX) * fuzz.token_sort_ratio(
+                    text, key, processor=self.processor)
+                method = "fuzzy"
+            elif text in key:
                 weights = self.lexicon.specificity(key)
                 start = key.index(text)
                 share = sum(weights[start : start + len(text)]) / (sum(weights) or 1.0)
@@ -326,18 +349,18 @@ class Normalizer:
             matched=entry.label,
             method=hit.method,
             skill=entry.label if kind == "skill" else None,
-            permit=entry.label if kind == "permit" else None,
+            permit=(entry.canonical or entry.label) if kind == "permit" else None,
         )
 
-    def _extract_clause(self, text: str, clause: str) -> list[Match]:
+    def _extract_clause(self, text: str, clause: str) -> tuple[int | None, list[Match]]:
         level = None
         found = find_level(clause)
         if found is not None:
             level, start, end = found
-            clause = clause[:start] + clause[end:]
+            clause = clause[:start] + " " + clause[end:]
         clause, certificate = NoiseFilter.unwrap(self.noise.strip(clause))
         if not clause:
-            return []
+            return level, []
         segment = Segment(clause, certificate, 0)
         # Longest labels first, without overlaps: "低压电工" wins over "电工" inside it.
         spans = sorted(self.lexicon.contained(clause), key=lambda s: (s[0] - s[1], s[0]))
@@ -348,21 +371,13 @@ class Normalizer:
                 continue
             taken[start:end] = [True] * (end - start)
             entry = self.lexicon.lookup(key)[0]
-            out.append(self._to_match(text, _Hit(entry, 100 * entry.weight, "exact", segment),
-                                      level))
+            whole = end - start == len(clause)
+            # A two-character label inside longer text is the least certain find.
+            score = 100 * entry.weight * (1.0 if whole or end - start > 2 else 0.9)
+            out.append(self._to_match(
+                text, _Hit(entry, score, "exact" if whole else "contains", segment), level))
         if not out:
-            best = self.candidates(clause, k=1)
+            best = self._ranked(clause)
             if best and best[0].score >= self.cutoff:
-                m = best[0]
-                out.append(self._to_match(text, _Hit(self.lexicon.lookup(clean(m.matched))[0]
-                                                     if self.lexicon.lookup(clean(m.matched))
-                                                     else Entry(m.matched, m.code, "name",
-                                                                m.matched, 1.0),
-                                                     m.score, m.method, segment), level))
-        return out
-
-
-def _clauses(text: str) -> Sequence[str]:
-    import re
-
-    return [c for c in re.split(r"[,;|/]|以及|和|及|与|或", text[:MAX_TEXT_LENGTH]) if c.strip()]
+                out.append(replace(best[0], text=text, level=level))
+        return level, out
