@@ -38,11 +38,17 @@ def _read_table(path: Path) -> Any:
     import pandas as pd
 
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    if suffix in (".csv", ".txt"):
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise ValueError(
+            f"{path}: only .csv and .xlsx files can be read (got {suffix or 'none'})")
+    if not path.is_file():
+        raise ValueError(f"{path}: No such file")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, dtype=str, keep_default_na=False)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raise ValueError(f"{path}: only .csv and .xlsx files can be read (got {suffix or 'none'})")
+    except Exception as exc:  # any reader failure is a file the user must fix
+        raise ValueError(f"{path}: cannot be read as {suffix[1:]}: {exc}") from exc
 
 
 def _normalize_file(norm: Normalizer, args: argparse.Namespace) -> int:
