@@ -74,6 +74,7 @@ class NoiseFilter:
 
     def __init__(self, terms: Iterable[str], protected: Iterable[str] = ()) -> None:
         labels = [p for p in protected if p]
+        self._protected = frozenset(labels)
         joined = "\n".join(labels)
         safe = sorted(
             {t for t in terms if len(t) >= 2 and t not in joined}, key=len, reverse=True
@@ -99,7 +100,9 @@ class NoiseFilter:
         out: list[Segment] = []
         for part, qualifier in [(main, False)] + [(q, True) for q in qualifiers]:
             splitter = _SPLIT_LATIN if is_latin(part) else _SPLIT
-            for piece in splitter.split(part):
+            # A label that contains a separator ("玻璃纤维及制品工") stays whole.
+            pieces = [part.strip()] if part.strip() in self._protected else splitter.split(part)
+            for piece in pieces:
                 piece = piece.strip(_EDGE_PUNCTUATION)
                 if not piece:
                     continue
