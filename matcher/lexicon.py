@@ -29,6 +29,7 @@ KIND_WEIGHTS = {
     "skill": 0.98, "english": 1.0, "job_board": 0.96, "stem": 0.95,
 }
 # Only the worker suffixes: stems of "X工程技术人员" ("服装", "设备") name a field, not a job.
+_GRAM_SCALE = 0.5  # character trigrams back words up; they must not outvote them
 _STEM_SUFFIXES = ("工", "员", "师")
 _EN_STOP = {"and", "of", "the", "for", "in", "a", "an", "to", "or", "with", "on", "at", "all",
             "other"}
@@ -71,7 +72,11 @@ class Entry:
 
 
 def _english_features(text: str) -> set[str]:
-    return set(english_tokens(text))
+    """Stemmed words, and the character trigrams of the words ("machin" ~ "machinist")."""
+    tokens = english_tokens(text)
+    grams = {f"#{w[i:i + 3]}" for w in (f"<{t}>" for t in _EN_WORD.findall(text.lower()))
+             for i in range(len(w) - 2)}
+    return set(tokens) | grams
 
 
 def _bigrams(text: str) -> set[str]:
@@ -90,6 +95,7 @@ class _InvertedIndex:
         self._postings = {f: np.asarray(ids, dtype=np.int32) for f, ids in postings.items()}
         self._weight = {
             f: (math.log((n + 1) / (len(ids) + 0.5)) if idf else 1.0)
+            * (_GRAM_SCALE if f.startswith("#") else 1.0)
             for f, ids in postings.items()
         }
         self._norm = np.array(

@@ -39,8 +39,9 @@ _QUALIFIER_PENALTY = 6.0
 #: How many nearest labels vote, and how many points a unanimous vote adds.
 _VOTERS = 10
 _VOTE_POINTS = 10.0
-ENGLISH_MIX = 1.0
-ENGLISH_VOTE = 30.0
+# English titles share words across occupations ("operator", "technician"), so for them
+# the neighbours' agreement counts for more than any single label's similarity.
+_ENGLISH_VOTE_POINTS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +307,8 @@ class Normalizer:
         if not votes:
             return hits
         top = max(votes.values())
-        points = ENGLISH_VOTE if hits and is_latin(hits[0].segment.text) else _VOTE_POINTS
+        english = bool(hits) and is_latin(hits[0].segment.text)
+        points = _ENGLISH_VOTE_POINTS if english else _VOTE_POINTS
         return [_Hit(h.entry, h.score + points * votes.get(h.entry.code, 0.0) / top,
                      h.method, h.segment) for h in hits]
 
@@ -318,8 +320,7 @@ class Normalizer:
             if latin:
                 # English: word overlap (idf-weighted, stemmed) decides; word order and
                 # spelling much less.
-                score = ENGLISH_MIX * 100 * sim + (1 - ENGLISH_MIX) * fuzz.token_sort_ratio(
-                    text, key, processor=self.processor)
+                score = 100 * sim
                 method = "fuzzy"
             elif text in key:
                 weights = self.lexicon.specificity(key)
