@@ -135,7 +135,8 @@ class Lexicon:
         self._canonical_permits(exact)
         for key, entries in list(exact.items()):
             for entry in entries:
-                if entry.kind in ("name", "alt_name", "colloquial") and not is_latin(key):
+                # Stems of official names only: a colloquial "反应工" would leave "反应".
+                if entry.kind in ("name", "alt_name") and not is_latin(key):
                     self._add_stems(exact, entry)
                 if entry.kind == "permit" and key.endswith("作业") and len(key) > 4:
                     stem = key[:-2]
@@ -155,6 +156,9 @@ class Lexicon:
         n = max(len(self._chinese), 1)
         self._char_idf = {ch: math.log((n + 1) / (count + 0.5)) for ch, count in df.items()}
         self._unseen_idf = math.log(n + 1)
+        # A character in more than 2 % of the labels ("工", "员", "管") is generic; a tiny
+        # taxonomy has too few labels to tell.
+        self._generic_idf = math.log((n + 1) / (max(0.02 * n, 20) + 0.5))
         self._english = [k for k in self.exact if is_latin(k)]
         self._chinese_index = _InvertedIndex([_bigrams(k) for k in self._chinese], idf=False)
         self._english_index = _InvertedIndex(
@@ -208,6 +212,12 @@ class Lexicon:
                 if text[start:end] in self.exact:
                     found.append((start, end, text[start:end]))
         return found
+
+    def is_generic(self, text: str) -> bool:
+        """Whether ``text`` is a two-character word of common characters ("工作", "管理")."""
+        idf = self._char_idf
+        return len(text) <= 2 and all(
+            idf.get(ch, self._unseen_idf) < self._generic_idf for ch in text)
 
     def specificity(self, text: str) -> list[float]:
         """Per-character weights of ``text``: the inverse document frequency over keys."""

@@ -35,7 +35,8 @@ def test_reads_common_dazhou_text(norm: Normalizer, text: str, code: str) -> Non
 @pytest.mark.parametrize(
     "text",
     ["身体健康", "责任心强", "服从管理", "有上进心", "学历不限", "踏实肯干", "沟通能力强",
-     "适应倒班", "男女不限", "五险一金 包吃住", "月薪8000", "3名", "面议"],
+     "适应倒班", "男女不限", "五险一金 包吃住", "月薪8000", "3名", "面议", "能长期稳定工作",
+     "工作细心", "反应灵活", "身体健康无传染病"],
 )
 def test_requirement_boilerplate_names_nothing(norm: Normalizer, text: str) -> None:
     assert norm.normalize(text) is None
