@@ -20,10 +20,11 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from matcher.levels import find_level
-from matcher.lexicon import Entry, Lexicon
+from matcher.lexicon import Lexicon
 from matcher.noise import NoiseFilter, Segment
+from matcher.segments import Hit, SegmentScorer
 from matcher.taxonomy import Taxonomy
-from matcher.text import clean, is_latin
+from matcher.text import clean
 
 __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 
@@ -34,17 +35,10 @@ __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 #: prints the reliability table).
 DEFAULT_CUTOFF = 70.0
 _KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
-_MAX_SEGMENT = 40
 _CLAUSE = re.compile(r"[,;|/]|以及|和|及|与|或")
 #: Points a segment loses per position after the first, and for standing in brackets.
 _POSITION_PENALTY = 1.5
 _QUALIFIER_PENALTY = 6.0
-#: How many nearest labels vote, and how many points a unanimous vote adds.
-_VOTERS = 10
-_VOTE_POINTS = 10.0
-# English titles share words across occupations ("operator", "technician"), so for them
-# the neighbours' agreement counts for more than any single label's similarity.
-_ENGLISH_VOTE_POINTS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +67,6 @@ class Match:
     method: str
     skill: str | None = None
     permit: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    entry: Entry
-    score: float
-    method: str
-    segment: Segment
 
 
 class Normalizer:
@@ -125,6 +111,7 @@ class Normalizer:
         self.processor = processor
         self.cache_size = cache_size
         self.lexicon = Lexicon(taxonomy)
+        self.segment_scorer = SegmentScorer(self.lexicon, scorer=scorer, processor=processor)
         self.noise = NoiseFilter(
             (clean(t) for t in taxonomy.noise_terms), self.lexicon.exact.keys()
         )
@@ -246,16 +233,16 @@ class Normalizer:
 
     def _rank(self, text: str) -> tuple[Match, ...]:
         level, segments = self._prepare(text)
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         for segment in segments[:20]:
-            hits.extend(self._match_segment(segment))
-        best: dict[str, _Hit] = {}
+            hits.extend(self.segment_scorer.score(segment))
+        best: dict[str, Hit] = {}
         for hit in hits:
             # The first segment is the head of a compound title; brackets hold qualifiers.
             segment = hit.segment
             penalty = _POSITION_PENALTY * segment.position + (
                 _QUALIFIER_PENALTY if segment.qualifier else 0.0)
-            hit = _Hit(hit.entry, hit.score - penalty, hit.method, segment)
+            hit = Hit(hit.entry, hit.score - penalty, hit.method, segment)
             held = best.get(hit.entry.code)
             if held is None or hit.score > held.score:
                 best[hit.entry.code] = hit
@@ -264,83 +251,11 @@ class Normalizer:
             # Two occupations almost equally likely: say so in the confidence.
             gap = ordered[0].score - ordered[1].score
             if gap < 3:
-                ordered[0] = _Hit(ordered[0].entry, ordered[0].score - (3 - gap) * 2,
+                ordered[0] = Hit(ordered[0].entry, ordered[0].score - (3 - gap) * 2,
                                   ordered[0].method, ordered[0].segment)
         return tuple(self._to_match(text, hit, level) for hit in ordered[:10])
 
-    def _match_segment(self, segment: Segment) -> list[_Hit]:
-        text = segment.text[:_MAX_SEGMENT]
-        exact = self.lexicon.lookup(text)
-        if exact:
-            ambiguous = len({e.code for e in exact if e.weight == exact[0].weight}) > 1
-            return [_Hit(e, 100 * e.weight - (5 if ambiguous else 0), "exact", segment)
-                    for e in exact]
-        if is_latin(text):
-            neighbours = self.lexicon.similar(text)
-            return self._vote(self._fuzzy(segment, text, neighbours), neighbours)
-        # Labels inside the segment: each occupation scores by how much of the segment's
-        # specific characters its labels cover together ("电商运营专员": 电商运营 beats
-        # 运营专员, whose 专员 says little).
-        weights = self.lexicon.specificity(text)
-        total = sum(weights) or 1.0
-        covered: dict[str, set[int]] = {}
-        best_entry: dict[str, Entry] = {}
-        for start, end, key in self.lexicon.contained(text):
-            for e in self.lexicon.lookup(key):
-                covered.setdefault(e.code, set()).update(range(start, end))
-                held = best_entry.get(e.code)
-                if held is None or (end - start, e.weight) > (len(held.key), held.weight):
-                    best_entry[e.code] = e
-        hits: list[_Hit] = []
-        for code, chars in covered.items():
-            coverage = sum(weights[i] for i in chars) / total
-            entry = best_entry[code]
-            score = (60 + 36 * coverage + (2 if len(text) - 1 in chars else 0)) * entry.weight
-            hits.append(_Hit(entry, score, "contains", segment))
-        neighbours = self.lexicon.similar(text)
-        return self._vote(hits + self._fuzzy(segment, text, neighbours), neighbours)
-
-    def _vote(self, hits: list[_Hit], neighbours: list[tuple[str, float]]) -> list[_Hit]:
-        """Add the agreement of the nearest labels: an occupation that several similar
-        labels point to is likelier than one reached through a single lucky label."""
-        votes: dict[str, float] = {}
-        for key, sim in neighbours[:_VOTERS]:
-            for code in {e.code for e in self.lexicon.lookup(key)}:
-                votes[code] = votes.get(code, 0.0) + sim * sim
-        if not votes:
-            return hits
-        top = max(votes.values())
-        english = bool(hits) and is_latin(hits[0].segment.text)
-        points = _ENGLISH_VOTE_POINTS if english else _VOTE_POINTS
-        return [_Hit(h.entry, h.score + points * votes.get(h.entry.code, 0.0) / top,
-                     h.method, h.segment) for h in hits]
-
-    def _fuzzy(self, segment: Segment, text: str,
-               neighbours: list[tuple[str, float]]) -> list[_Hit]:
-        hits = []
-        latin = is_latin(text)
-        for key, sim in neighbours:
-            if latin:
-                # English: word overlap (idf-weighted, stemmed) decides; word order and
-                # spelling much less.
-                score = 100 * sim
-                method = "fuzzy"
-            elif text in key:
-                if self.lexicon.is_generic(text):
-                    continue  # "工作" inside "电工作业" is no evidence of anything
-                weights = self.lexicon.specificity(key)
-                start = key.index(text)
-                share = sum(weights[start : start + len(text)]) / (sum(weights) or 1.0)
-                score = 56 + 36 * share
-                method = "contains"
-            else:
-                score = 0.92 * self.scorer(text, key, processor=self.processor)
-                method = "fuzzy"
-            hits.extend(_Hit(e, score * e.weight, method, segment)
-                        for e in self.lexicon.lookup(key))
-        return hits
-
-    def _to_match(self, text: str, hit: _Hit, level: int | None) -> Match:
+    def _to_match(self, text: str, hit: Hit, level: int | None) -> Match:
         entry = hit.entry
         kind = _KIND_OF_LABEL.get(entry.kind, "occupation")
         if kind == "occupation" and hit.segment.certificate:
@@ -381,7 +296,7 @@ class Normalizer:
             # A two-character label inside longer text is the least certain find.
             score = 100 * entry.weight * (1.0 if whole or end - start > 2 else 0.9)
             out.append(self._to_match(
-                text, _Hit(entry, score, "exact" if whole else "contains", segment), level))
+                text, Hit(entry, score, "exact" if whole else "contains", segment), level))
         if not out:
             best = self._ranked(clause)
             if best and best[0].score >= self.cutoff:
