@@ -1,29 +1,63 @@
-"""talentmatch's matching library: taxonomy, levels and normalization.
+"""talentmatch's matching library: taxonomy, levels, normalization, the sample market.
 
 Public API (everything else is private)::
 
     from matcher import Normalizer, Taxonomy, parse_level, format_level
+    from matcher import generate_market, validate, OutcomeSimulator
 """
 
 from __future__ import annotations
 
+from matcher.areas import Area, distance_km, distance_matrix, load_areas
 from matcher.errors import MatcherError, TaxonomyError, UnknownCodeError
+from matcher.industries import KEY_INDUSTRIES, Industry, load_industries
 from matcher.levels import LADDER, Level, format_level, parse_level
 from matcher.normalize import DEFAULT_CUTOFF, Match, Normalizer
+from matcher.sample import generate_market, write_market
+from matcher.schemas import (
+    SCHEMAS,
+    Problem,
+    TableSchema,
+    ValidationReport,
+    validate,
+    validate_market,
+)
+from matcher.simulate import OutcomeSimulator, SimulationResult
 from matcher.taxonomy import Label, Occupation, Taxonomy
+from matcher.uscc import check_uscc, generate_uscc, is_valid_uscc
 
 __all__ = [
     "DEFAULT_CUTOFF",
+    "KEY_INDUSTRIES",
     "LADDER",
+    "SCHEMAS",
+    "Area",
+    "Industry",
     "Label",
     "Level",
     "Match",
     "MatcherError",
     "Normalizer",
     "Occupation",
+    "OutcomeSimulator",
+    "Problem",
+    "SimulationResult",
+    "TableSchema",
     "Taxonomy",
     "TaxonomyError",
     "UnknownCodeError",
+    "ValidationReport",
+    "check_uscc",
+    "distance_km",
+    "distance_matrix",
     "format_level",
+    "generate_market",
+    "generate_uscc",
+    "is_valid_uscc",
+    "load_areas",
+    "load_industries",
     "parse_level",
+    "validate",
+    "validate_market",
+    "write_market",
 ]

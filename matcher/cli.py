@@ -1,5 +1,6 @@
 """The ``talentmatch`` command line.
 
+``talentmatch sample --scale demo`` regenerates the synthetic sample market;
 ``talentmatch normalize TEXT…`` shows what each text is read as;
 ``talentmatch normalize --file in.csv|in.xlsx --column NAME [-o out.csv|out.xlsx]``
 normalizes a whole column, adding the occupation code and name, level, kind, score and
@@ -18,6 +19,7 @@ from typing import Any
 
 from matcher.levels import format_level
 from matcher.normalize import Match, Normalizer
+from matcher.sample import DEMO_SEED
 
 __all__ = ["main"]
 
@@ -113,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
                            help="write the texts that could not be placed here, with counts")
     normalize.add_argument("--cutoff", type=float, default=None,
                            help="confidence (0–100) under which the answer is 'unknown'")
+    sample = commands.add_parser(
+        "sample",
+        help="generate the synthetic Dazhou market (labelled synthetic)",
+        description="Generate a seeded synthetic market and write it as CSV files.",
+    )
+    sample.add_argument("--scale", default="demo",
+                        help="demo, plan, large, or a number of trainees (default: demo)")
+    sample.add_argument("--seed", type=int, default=DEMO_SEED)
+    sample.add_argument("--out", type=Path, default=Path("data/sample"),
+                        help="the folder to write (default: data/sample)")
     return parser
 
 
@@ -131,6 +143,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.file:
                 return _normalize_file(norm, args)
             return _normalize_texts(norm, args.texts)
+        except (ValueError, OSError) as exc:
+            print(f"talentmatch: error: {exc}", file=sys.stderr)
+            return 2
+    if args.command == "sample":
+        from matcher.sample import run_sample_command
+
+        try:
+            print(run_sample_command(args.scale, args.seed, args.out))
+            return 0
         except (ValueError, OSError) as exc:
             print(f"talentmatch: error: {exc}", file=sys.stderr)
             return 2

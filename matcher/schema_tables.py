@@ -1,0 +1,239 @@
+"""Column definitions of the four import tables (used by :mod:`matcher.schemas`).
+
+Each :class:`TableSchema` lists its :class:`Column` s: English name, Chinese label for
+Excel headers, type, required flag and :class:`Check` s, each check vectorized over a
+column and carrying its reason in Chinese and English. Phone numbers of synthetic data
+must lie in the fake range :data:`FAKE_PHONE_PREFIX`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from matcher.areas import AREA_ALIASES, area_names
+from matcher.industries import load_industries
+from matcher.levels import parse_level
+from matcher.uscc import is_valid_uscc
+
+__all__ = ["FAKE_PHONE_PREFIX", "FORBIDDEN_COLUMNS", "SCHEMAS", "Check", "Column",
+           "TableSchema"]
+
+#: Every synthetic phone number is ``1009`` + 7 digits. Chinese mobile numbers begin
+#: with 13–19, so an 11-digit number beginning with 10 can never reach a subscriber.
+FAKE_PHONE_PREFIX = "1009"
+#: ok-mask of the non-empty parsed values; gets the values, the parsed table and
+#: whether the data must be synthetic.
+CheckFn = Callable[[pd.Series, pd.DataFrame, bool], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule on a column's non-empty values, with its reason in both languages."""
+
+    test: CheckFn
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import table.
+
+    ``dtype`` is ``str``, ``int``, ``date`` or ``bool``. Empty cells of a required
+    column are errors; empty optional cells skip the checks.
+    """
+
+    name: str
+    label: str
+    dtype: str = "str"
+    required: bool = True
+    checks: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The columns of one import table; ``key`` is its id column (values unique)."""
+
+    name: str
+    label: str
+    key: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (English) or labelled ``name`` (Chinese)."""
+        for col in self.columns:
+            if name in (col.name, col.label):
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+    def template(self, *, chinese: bool = True) -> pd.DataFrame:
+        """An empty table with the headers of an import file (Chinese by default).
+
+        Examples
+        --------
+        >>> list(SCHEMAS["enterprises"].template().columns)[:3]
+        ['企业编号', '企业名称', '统一社会信用代码']
+        """
+        return pd.DataFrame(columns=[c.label if chinese else c.name for c in self.columns])
+
+
+
+def _regex(pattern: str) -> CheckFn:
+    compiled = re.compile(pattern)
+    return lambda v, _t, _s: v.astype(str).map(lambda x: bool(compiled.fullmatch(x))).to_numpy()
+
+
+def _within(values: set[str] | Callable[[], set[str]]) -> CheckFn:
+    def test(v: pd.Series, _t: pd.DataFrame, _s: bool) -> np.ndarray:
+        allowed = values() if callable(values) else values
+        return v.astype(str).str.strip().isin(allowed).to_numpy()
+    return test
+
+
+def _between(low: float, high: float) -> CheckFn:
+    return lambda v, _t, _s: ((v >= low) & (v <= high)).to_numpy()
+
+
+def _not_before(other: str) -> CheckFn:
+    return lambda v, t, _s: ~(v < t[other]).fillna(False).to_numpy(dtype=bool)
+
+
+def _unique_values(fn: Callable[[str], bool]) -> CheckFn:
+    def test(v: pd.Series, _t: pd.DataFrame, _s: bool) -> np.ndarray:
+        text = v.astype(str)
+        verdict = {u: fn(u) for u in text.unique()}
+        return text.map(verdict).to_numpy(dtype=bool)
+    return test
+
+
+@cache
+def _areas() -> set[str]:
+    return set(area_names()) | set(AREA_ALIASES)
+
+
+def _preferred(text: str) -> bool:
+    parts = [p for p in re.split(r"[、,，;；/\s]+", text) if p]
+    return bool(parts) and all(p in _areas() or p == "不限" for p in parts)
+
+
+_NO_LEVEL = {"不限", "无", "不限等级", "无要求", "不要求", "none", "-"}
+
+
+def _level(text: str, *, optional: bool) -> bool:
+    return (optional and text.strip().lower() in _NO_LEVEL) or parse_level(text) is not None
+
+
+def _phone(v: pd.Series, _t: pd.DataFrame, synthetic: bool) -> np.ndarray:
+    text = v.astype(str).str.replace(r"[\s-]", "", regex=True)
+    fake = text.str.fullmatch(FAKE_PHONE_PREFIX + r"\d{7}")
+    if synthetic:
+        return fake.to_numpy(dtype=bool)
+    real = text.str.fullmatch(r"1[3-9]\d{9}|0\d{2,3}\d{7,8}")
+    return (fake | real).to_numpy(dtype=bool)
+
+
+def _enum(pairs: Mapping[str, str]) -> Check:
+    allowed = set(pairs) | set(pairs.values())
+    listing = "、".join(f"{k}/{v}" for k, v in pairs.items())
+    return Check(_within(allowed), f"取值须为 {listing}", f"must be one of {listing}")
+
+
+_ID = Check(_regex(r"[A-Za-z0-9_-]{1,32}"), "编号只能含字母、数字、-、_（最多32位）",
+            "ids are 1–32 letters, digits, - or _")
+_AREA = Check(_within(_areas), "不是达州的县（市、区）或开发区", "not an area of Dazhou")
+_DATE_ORDER = ("早于开始日期", "is before the start date")
+_SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
+    "enterprises": ("企业", "enterprise_id", (
+        Column("enterprise_id", "企业编号", checks=(_ID,)),
+        Column("name", "企业名称"),
+        Column("uscc", "统一社会信用代码", checks=(Check(
+            _unique_values(is_valid_uscc), "统一社会信用代码无效（长度、字符或校验位错误）",
+            "invalid unified social credit code (length, characters or check character)"),)),
+        Column("industry", "所属行业", checks=(Check(
+            _within(lambda: {i.name for i in load_industries()} | {"其他"}),
+            "不是已知的重点产业（或“其他”）", "not a known industry (or 其他)"),)),
+        Column("area", "所在区域", checks=(_AREA,)),
+        Column("key_enterprise", "重点企业", "bool"),
+    )),
+    "postings": ("岗位", "posting_id", (
+        Column("posting_id", "岗位编号", checks=(_ID,)),
+        Column("enterprise_id", "企业编号", checks=(_ID,)),
+        Column("title", "岗位名称"),
+        Column("requirements", "任职要求", required=False),
+        Column("headcount", "招聘人数", "int", checks=(Check(
+            _between(1, 10_000), "招聘人数须在 1–10000 之间", "headcount must be 1–10,000"),)),
+        Column("wage_min", "月薪下限", "int", checks=(Check(
+            _between(1_000, 100_000), "月薪须在 1000–100000 元之间",
+            "monthly wage must be 1,000–100,000 CNY"),)),
+        Column("wage_max", "月薪上限", "int", checks=(
+            Check(_between(1_000, 100_000), "月薪须在 1000–100000 元之间",
+                  "monthly wage must be 1,000–100,000 CNY"),
+            Check(_not_before("wage_min"), "月薪上限低于下限", "is below the minimum wage"))),
+        Column("area", "工作地点", checks=(_AREA,)),
+        Column("min_level", "最低技能等级", required=False, checks=(Check(
+            _unique_values(lambda t: _level(t, optional=True)), "无法识别的技能等级",
+            "not a skill level (e.g. 四级/中级工, 中级以上, 不限)"),)),
+        Column("opened", "发布日期", "date"),
+        Column("closes", "截止日期", "date", checks=(Check(
+            _not_before("opened"), "截止日期早于发布日期", "closes before it opened"),)),
+        Column("status", "状态", checks=(_enum(
+            {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}),)),
+    )),
+    "courses": ("培训班", "course_id", (
+        Column("course_id", "班次编号", checks=(_ID,)),
+        Column("provider", "培训机构"),
+        Column("provider_kind", "机构类型", checks=(_enum(
+            {"training_base": "公共实训基地", "master_studio": "技能大师工作室",
+             "enterprise_centre": "企业培训中心", "vocational_school": "职业院校"}),)),
+        Column("occupation", "培训职业（工种）"),
+        Column("occupation_code", "职业编码", required=False, checks=(Check(
+            _regex(r"\d-\d{2}-\d{2}-\d{2}"), "职业编码格式应为 6-18-02-04",
+            "occupation codes look like 6-18-02-04"),)),
+        Column("target_level", "培训等级", checks=(Check(
+            _unique_values(lambda t: _level(t, optional=False)), "无法识别的技能等级",
+            "not a skill level (e.g. 四级/中级工)"),)),
+        Column("area", "所在区域", checks=(_AREA,)),
+        Column("start_date", "开班日期", "date"),
+        Column("end_date", "结业日期", "date", checks=(Check(
+            _not_before("start_date"), *_DATE_ORDER),)),
+        Column("order_enterprise_id", "订单企业编号", required=False, checks=(_ID,)),
+    )),
+    "trainees": ("学员", "trainee_id", (
+        Column("trainee_id", "学员编号", checks=(_ID,)),
+        Column("masked_name", "姓名（脱敏）", checks=(Check(
+            _regex(r"[\u4e00-\u9fff]{1,2}[*＊]{1,3}"), "姓名须脱敏，如“张*”",
+            "names must be masked, e.g. 张*"),)),
+        Column("area", "所属区域", checks=(_AREA,)),
+        Column("course_id", "培训班次", checks=(_ID,)),
+        Column("graduation_date", "结业日期", "date"),
+        Column("certificates", "证书", required=False),
+        Column("skills", "其他技能", required=False),
+        Column("preferred_areas", "意向区域", required=False, checks=(Check(
+            _unique_values(_preferred), "意向区域须为达州的县（市、区）或“不限”，以“、”分隔",
+            "preferred areas are areas of Dazhou or 不限, separated by 、"),)),
+        Column("expected_wage", "期望月薪", "int", required=False, checks=(Check(
+            _between(1_000, 100_000), "月薪须在 1000–100000 元之间",
+            "monthly wage must be 1,000–100,000 CNY"),)),
+        Column("status", "状态", checks=(_enum(
+            {"seeking": "求职中", "placed": "已就业", "withdrawn": "已退出"}),)),
+        Column("consent", "同意推荐", "bool"),
+        Column("contact", "联系电话", required=False, checks=(Check(
+            _phone, "电话号码无效（样例数据须为 1009 开头的虚构号码）",
+            "not a phone number (synthetic data must use the fake 1009 range)"),)),
+    )),
+}
+#: The import tables by name.
+SCHEMAS: dict[str, TableSchema] = {
+    name: TableSchema(name, label, key, columns)
+    for name, (label, key, columns) in _SCHEMA_COLUMNS.items()
+}
+#: Columns that must never be imported (Employment Promotion Law; personal data).
+FORBIDDEN_COLUMNS = {"gender", "sex", "性别", "age", "年龄", "birth_date", "出生日期",
+                     "ethnicity", "民族", "origin", "籍贯", "户籍", "id_number", "身份证号",
+                     "身份证号码"}
