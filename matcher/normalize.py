@@ -35,6 +35,7 @@ __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 #: prints the reliability table).
 DEFAULT_CUTOFF = 70.0
 _KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
+_EXTRACT_CUTOFF = 80.0
 _CLAUSE = re.compile(r"[,;|/]|以及|和|及|与|或")
 #: Points a segment loses per position after the first, and for standing in brackets.
 _POSITION_PENALTY = 1.5
@@ -298,7 +299,8 @@ class Normalizer:
             out.append(self._to_match(
                 text, Hit(entry, score, "exact" if whole else "contains", segment), level))
         if not out:
+            # Free text names many things in passing: only a confident reading counts.
             best = self._ranked(clause)
-            if best and best[0].score >= self.cutoff:
+            if best and best[0].score >= max(self.cutoff, _EXTRACT_CUTOFF):
                 out.append(replace(best[0], text=text, level=level))
         return level, out
