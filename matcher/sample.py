@@ -71,7 +71,8 @@ SCALES = {
 def _scale(scale: str | int) -> Scale:
     if isinstance(scale, str) and scale.isdigit():
         scale = int(scale)
-    if isinstance(scale, int) and not isinstance(scale, bool):
+    if isinstance(scale, int | np.integer) and not isinstance(scale, bool):
+        scale = int(scale)
         if scale < 1:
             raise ValueError(f"a scale is a positive number of trainees, got {scale}")
         return Scale(str(scale), scale, max(20, scale // 20), max(5, scale // 100),
@@ -142,8 +143,8 @@ def _postings(world: World, n: int, enterprises: pd.DataFrame,
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
     code = flat[offsets[industry] + (rng.random(n) * counts[industry]).astype(np.int64)]
     min_rank = rng.choice(np.array([-1, 1, 2, 3, 4]), size=n, p=[0.35, 0.2, 0.3, 0.12, 0.03])
-    headcount = np.minimum(1 + rng.geometric(0.4, n) - 1 + (rng.random(n) < 0.05) * 10, 30)
-    headcount = np.maximum(headcount, 1)
+    # mostly 1–3 openings, now and then a batch of ten more (a new production line)
+    headcount = np.minimum(rng.geometric(0.4, n) + (rng.random(n) < 0.05) * 10, 30)
     wage_min = (np.round((wage_of[code, np.maximum(min_rank, 1)] + rng.normal(0, 450, n))
                          / 500) * 500).clip(3000, 12000).astype(np.int64)
     wage_max = wage_min + rng.choice(np.array([1000, 1500, 2000, 3000]), size=n)

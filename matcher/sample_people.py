@@ -74,7 +74,14 @@ def allocate(total: int, weights: np.ndarray, *, minimum: int = 0) -> np.ndarray
 
 @dataclass
 class World:
-    """What every table of one generation run shares: the seeded generator and lookups."""
+    """What every table of one generation run shares: the seeded generator and lookups.
+
+    Examples
+    --------
+    >>> world = World(np.random.default_rng(0), (2025,))
+    >>> world.areas[0], world.placement.shape == (len(world.industries), len(world.areas))
+    ('达州市', True)
+    """
 
     rng: np.random.Generator
     years: tuple[int, ...]
@@ -107,7 +114,14 @@ class World:
         self.nearest = np.argsort(self.distance, axis=1)[:, 1]
 
     def code_weights_by_area(self) -> np.ndarray:
-        """area × occupation weights: industries' share of the area, spread over codes."""
+        """area × occupation weights: industries' share of the area, spread over codes.
+
+        Examples
+        --------
+        >>> weights = World(np.random.default_rng(0), (2025,)).code_weights_by_area()
+        >>> bool(np.allclose(weights.sum(axis=1), 1.0)), bool((weights > 0).all())
+        (True, True)
+        """
         weights = np.zeros((len(self.areas), len(self.codes)))
         for k, codes in enumerate(self.industry_codes):
             weights[:, codes] += (self.industry_weight[k] * self.placement[k] / len(codes))[:, None]
@@ -115,7 +129,14 @@ class World:
         return 0.9 * weights + 0.1 / len(self.codes)  # every area trains some of everything
 
     def dates(self, year: np.ndarray, start_day: int = 0, end_day: int = 365) -> np.ndarray:
-        """Random dates within each row's year (between day offsets start and end)."""
+        """Random dates within each row's year (between day offsets start and end).
+
+        Examples
+        --------
+        >>> world = World(np.random.default_rng(0), (2025,))
+        >>> world.dates(np.array([2026, 2026]), 0, 1).astype(str).tolist()
+        ['2026-01-01T00:00:00', '2026-01-01T00:00:00']
+        """
         day = self.rng.integers(start_day, end_day, len(year))
         first = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
         return (first + day.astype("timedelta64[D]")).astype("datetime64[s]")
@@ -130,7 +151,19 @@ def _draw_rows(rng: np.random.Generator, weights: np.ndarray, group: np.ndarray)
 
 
 def make_courses(world: World, n: int, enterprises: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Courses (cohorts) per area-year cell; returns the table and hidden columns."""
+    """Courses (cohorts) per area-year cell; returns the table and hidden columns.
+
+    Every area-year cell of the annex gets at least one course (so ``n`` is raised to
+    the number of cells), the rest in proportion to the annex targets.
+
+    Examples
+    --------
+    >>> from matcher.sample import generate_market
+    >>> world = World(np.random.default_rng(0), (2025,))
+    >>> courses, hidden = make_courses(world, 10, generate_market(100, seed=0)["enterprises"])
+    >>> len(courses), sorted(hidden)[:2]
+    (10, ['area', 'cell'])
+    """
     rng, targets = world.rng, load_annex_targets()[list(world.years)]
     n = max(n, targets.size)
     per_cell = allocate(n, targets.to_numpy().ravel(), minimum=1)
@@ -189,7 +222,19 @@ def make_courses(world: World, n: int, enterprises: pd.DataFrame) -> tuple[pd.Da
 
 def make_trainees(world: World, n: int, courses: pd.DataFrame, hidden: dict,
                   wage_of: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Trainees of the courses, with their truth (occupation code and certified level)."""
+    """Trainees of the courses, with their truth (occupation code and certified level).
+
+    Volumes per area-year cell follow the annex targets by largest remainders.
+
+    Examples
+    --------
+    >>> from matcher.sample import _wage_table, generate_market
+    >>> world = World(np.random.default_rng(0), (2025,))
+    >>> courses, hidden = make_courses(world, 10, generate_market(100, seed=0)["enterprises"])
+    >>> trainees, truth = make_trainees(world, 35, courses, hidden, _wage_table(world))
+    >>> int((trainees["area"] == "宣汉县").sum()), len(truth)  # 400 of the 3,500 in 2025
+    (4, 35)
+    """
     rng, targets = world.rng, load_annex_targets()[list(world.years)]
     per_cell = allocate(n, targets.to_numpy().ravel())
     cell = np.repeat(np.arange(targets.size), per_cell)

@@ -197,7 +197,16 @@ class TextPools:
 
     def occupation_words(self, rng: np.random.Generator, code: np.ndarray, *,
                          official: float, typo: float, english: float) -> np.ndarray:
-        """An official name, a colloquial title, a misspelt one or an English name."""
+        """An official name, a colloquial title, a misspelt one or an English name.
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> words = pools.occupation_words(np.random.default_rng(0), np.zeros(50, dtype=int),
+        ...                                official=1.0, typo=0.0, english=0.0)
+        >>> set(words)
+        {'焊工'}
+        """
         u = rng.random(len(code))
         out = self.spoken.draw(rng, code)
         out = np.where(u < official, self.name.draw(rng, code), out)
@@ -206,14 +215,32 @@ class TextPools:
         return np.where((u > 1 - english) & (eng != ""), eng, out)
 
     def level_text(self, rng: np.random.Generator, rank: np.ndarray) -> np.ndarray:
-        """A level as written (``-1`` means none: blank, 不限 or 无)."""
+        """A level as written (``-1`` means none: blank, 不限 or 无).
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> text = pools.level_text(np.random.default_rng(0), np.array([-1, 2]))
+        >>> text[0] in {"", "不限", "无", "不限等级"}, "中级" in text[1] or "四级" in text[1]
+        (True, True)
+        """
         none = _choice(rng, ["", "", "不限", "无", "不限等级"], len(rank))
         forms = self.level.draw(rng, np.clip(rank, 0, len(LADDER) - 1))
         return np.where(rank < 0, none, forms)
 
     def titles(self, rng: np.random.Generator, code: np.ndarray, headcount: np.ndarray,
                wage_min: np.ndarray, wage_max: np.ndarray) -> np.ndarray:
-        """Posting titles such as "急招电焊工3名 包吃住 5000-8000"."""
+        """Posting titles such as "急招电焊工3名 包吃住 5000-8000".
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> titles = pools.titles(np.random.default_rng(1), np.zeros(3, dtype=int),
+        ...                       np.array([3, 1, 12]), np.array([5000, 4500, 6000]),
+        ...                       np.array([8000, 6000, 9000]))
+        >>> len(titles), all(isinstance(t, str) and t for t in titles)
+        (3, True)
+        """
         n = len(code)
         word = self.occupation_words(rng, code, official=0.2, typo=0.06, english=0.05)
         prefix = _choice(rng, ["", "急招", "诚聘", "高薪诚聘", "招聘", "【急聘】", "长期招",
@@ -241,7 +268,17 @@ class TextPools:
 
     def requirements(self, rng: np.random.Generator, code: np.ndarray, min_rank: np.ndarray,
                      min_level: np.ndarray) -> np.ndarray:
-        """Requirement texts: certificate, level, skills, experience, conduct clauses."""
+        """Requirement texts: certificate, level, skills, experience, conduct clauses.
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> rng = np.random.default_rng(2)
+        >>> text = pools.requirements(rng, np.zeros(2, dtype=int), np.array([2, -1]),
+        ...                           np.array(["中级工", ""], dtype=object))
+        >>> len(text), text.dtype
+        (2, dtype('O'))
+        """
         n = len(code)
         name = self.name.draw(rng, code)
         permit = self.permit.draw(rng, code)
@@ -278,7 +315,16 @@ class TextPools:
 
     def certificates(self, rng: np.random.Generator, code: np.ndarray,
                      rank: np.ndarray) -> np.ndarray:
-        """Certificates as written ("焊工 四级/中级工", "电工证（高级）" …); "" where rank < 0."""
+        """Certificates as written ("焊工 四级/中级工", "电工证（高级）" …); "" where rank < 0.
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> certs = pools.certificates(np.random.default_rng(0), np.zeros(2, dtype=int),
+        ...                            np.array([-1, 3]))
+        >>> certs[0], bool(certs[1])
+        ('', True)
+        """
         n = len(code)
         occ = np.where(rng.random(n) < 0.6, self.name.draw(rng, code),
                        self.certificate.draw(rng, code))
@@ -304,14 +350,31 @@ class TextPools:
         return np.where(rank < 0, "", text)
 
     def permits(self, rng: np.random.Generator, code: np.ndarray) -> np.ndarray:
-        """Safety or equipment permits as written ("" where the occupation has none)."""
+        """Safety or equipment permits as written ("" where the occupation has none).
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> permits = pools.permits(np.random.default_rng(0), np.zeros(20, dtype=int))
+        >>> any("焊" in p for p in permits)
+        True
+        """
         permit = self.permit.draw(rng, code)
         form = _choice(rng, ["证", "操作证", "", "（特种作业操作证）"], len(code))
         return np.where(permit != "", permit + form, "")
 
     def skills(self, rng: np.random.Generator, code: np.ndarray,
                other: np.ndarray) -> np.ndarray:
-        """Free-text skills: one or two of the occupation's, sometimes another's."""
+        """Free-text skills: one or two of the occupation's, sometimes another's.
+
+        Examples
+        --------
+        >>> pools = TextPools(["6-18-02-04"])
+        >>> codes = np.zeros(20, dtype=int)
+        >>> skills = pools.skills(np.random.default_rng(0), codes, codes)
+        >>> 0 < sum(s != "" for s in skills) < 20
+        True
+        """
         n = len(code)
         first, second = self.skill.draw(rng, code), self.skill.draw(rng, code)
         cross = self.skill.draw(rng, other)

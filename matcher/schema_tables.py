@@ -46,7 +46,8 @@ class Column:
     """A column of an import table.
 
     ``dtype`` is ``str``, ``int``, ``date`` or ``bool``. Empty cells of a required
-    column are errors; empty optional cells skip the checks.
+    column are errors; empty optional cells skip the checks. ``unique``: a value may
+    appear only once (the table's key always is).
     """
 
     name: str
@@ -54,6 +55,7 @@ class Column:
     dtype: str = "str"
     required: bool = True
     checks: tuple[Check, ...] = ()
+    unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,13 @@ class TableSchema:
     columns: tuple[Column, ...]
 
     def column(self, name: str) -> Column:
-        """The column called ``name`` (English) or labelled ``name`` (Chinese)."""
+        """The column called ``name`` (English) or labelled ``name`` (Chinese).
+
+        Examples
+        --------
+        >>> SCHEMAS["trainees"].column("同意推荐").name
+        'consent'
+        """
         for col in self.columns:
             if name in (col.name, col.label):
                 return col
@@ -89,10 +97,13 @@ def _regex(pattern: str) -> CheckFn:
     return lambda v, _t, _s: v.astype(str).map(lambda x: bool(compiled.fullmatch(x))).to_numpy()
 
 
-def _within(values: set[str] | Callable[[], set[str]]) -> CheckFn:
+def _within(values: set[str] | Callable[[], set[str]], *, case: bool = True) -> CheckFn:
     def test(v: pd.Series, _t: pd.DataFrame, _s: bool) -> np.ndarray:
         allowed = values() if callable(values) else values
-        return v.astype(str).str.strip().isin(allowed).to_numpy()
+        text = v.astype(str).str.strip()
+        if not case:
+            text, allowed = text.str.lower(), {a.lower() for a in allowed}
+        return text.isin(allowed).to_numpy()
     return test
 
 
@@ -101,7 +112,11 @@ def _between(low: float, high: float) -> CheckFn:
 
 
 def _not_before(other: str) -> CheckFn:
-    return lambda v, t, _s: ~(v < t[other]).fillna(False).to_numpy(dtype=bool)
+    def test(v: pd.Series, t: pd.DataFrame, _s: bool) -> np.ndarray:
+        if other not in t:  # that column is missing, and reported as such
+            return np.ones(len(v), dtype=bool)
+        return ~(v < t[other]).fillna(False).to_numpy(dtype=bool)
+    return test
 
 
 def _unique_values(fn: Callable[[str], bool]) -> CheckFn:
@@ -134,14 +149,14 @@ def _phone(v: pd.Series, _t: pd.DataFrame, synthetic: bool) -> np.ndarray:
     fake = text.str.fullmatch(FAKE_PHONE_PREFIX + r"\d{7}")
     if synthetic:
         return fake.to_numpy(dtype=bool)
-    real = text.str.fullmatch(r"1[3-9]\d{9}|0\d{2,3}\d{7,8}")
+    real = text.str.fullmatch(r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
     return (fake | real).to_numpy(dtype=bool)
 
 
 def _enum(pairs: Mapping[str, str]) -> Check:
     allowed = set(pairs) | set(pairs.values())
     listing = "、".join(f"{k}/{v}" for k, v in pairs.items())
-    return Check(_within(allowed), f"取值须为 {listing}", f"must be one of {listing}")
+    return Check(_within(allowed, case=False), f"取值须为 {listing}", f"must be one of {listing}")
 
 
 _ID = Check(_regex(r"[A-Za-z0-9_-]{1,32}"), "编号只能含字母、数字、-、_（最多32位）",
@@ -152,7 +167,7 @@ _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "enterprises": ("企业", "enterprise_id", (
         Column("enterprise_id", "企业编号", checks=(_ID,)),
         Column("name", "企业名称"),
-        Column("uscc", "统一社会信用代码", checks=(Check(
+        Column("uscc", "统一社会信用代码", unique=True, checks=(Check(
             _unique_values(is_valid_uscc), "统一社会信用代码无效（长度、字符或校验位错误）",
             "invalid unified social credit code (length, characters or check character)"),)),
         Column("industry", "所属行业", checks=(Check(
@@ -234,6 +249,7 @@ SCHEMAS: dict[str, TableSchema] = {
     for name, (label, key, columns) in _SCHEMA_COLUMNS.items()
 }
 #: Columns that must never be imported (Employment Promotion Law; personal data).
-FORBIDDEN_COLUMNS = {"gender", "sex", "性别", "age", "年龄", "birth_date", "出生日期",
-                     "ethnicity", "民族", "origin", "籍贯", "户籍", "id_number", "身份证号",
-                     "身份证号码"}
+FORBIDDEN_COLUMNS = {"gender", "sex", "性别", "age", "年龄", "birth_date", "birthday",
+                     "出生日期", "出生年月", "ethnicity", "race", "民族", "origin", "籍贯",
+                     "户籍", "religion", "宗教信仰", "id_number", "身份证", "身份证号",
+                     "身份证号码", "证件号码"}

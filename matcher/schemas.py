@@ -16,6 +16,8 @@ ethnicity or origin column exists, and such columns are reported if present.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -54,74 +56,248 @@ class Problem:
 
 @dataclass
 class ValidationReport:
-    """Every problem found, in table, row and column order."""
+    """Every problem found, in table, row and column order.
+
+    Attributes
+    ----------
+    table : the table checked (``market`` for :func:`validate_market`)
+    rows : data rows read, blank ones included
+    problems : every bad header and cell
+    ignored_columns : headers that are not columns of the table (not imported)
+    blank_rows : 1-based rows blank in every cell, skipped (:func:`validate` only)
+    """
 
     table: str
     rows: int
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
+    blank_rows: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
+        """Whether no problem was found (ignored columns and blank rows are fine)."""
         return not self.problems
 
     def to_frame(self) -> pd.DataFrame:
-        """The problems as a table (for an Excel error report)."""
+        """The problems as a table (for an Excel error report).
+
+        Examples
+        --------
+        >>> report = validate("enterprises", pd.DataFrame({"企业编号": ["E 1"]}))
+        >>> frame = report.to_frame()
+        >>> frame["excel_row"].tolist()[-1], frame["column"].tolist()[-1]
+        (2, 'enterprise_id')
+        """
         columns = ["table", "row", "excel_row", "column", "label", "value", "reason_zh",
                    "reason_en"]
-        return pd.DataFrame([[p.table, p.row, p.excel_row, p.column, p.label, p.value,
-                              p.reason_zh, p.reason_en] for p in self.problems], columns=columns)
+        frame = pd.DataFrame([[p.table, p.row, p.excel_row, p.column, p.label, p.value,
+                               p.reason_zh, p.reason_en] for p in self.problems],
+                             columns=columns)
+        # header problems have no row: keep the row numbers whole, not 2.0
+        return frame.astype({"row": "Int64", "excel_row": "Int64"})
 
     def __str__(self) -> str:
         head = f"{self.table}: {self.rows} rows, {len(self.problems)} problems"
-        return "\n".join([head, *(f"  {p}" for p in self.problems[:50])])
+        more = len(self.problems) - 50
+        tail = [f"  … and {more} more"] if more > 0 else []
+        return "\n".join([head, *(f"  {p}" for p in self.problems[:50]), *tail])
 
 
-_TRUE = {"true", "1", "yes", "y", "是", "同意", "t"}
-_FALSE = {"false", "0", "no", "n", "否", "不同意", "f"}
-_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+_TRUE = {"true", "1", "yes", "y", "t", "是", "同意", "√", "✓", "✔"}
+_FALSE = {"false", "0", "no", "n", "f", "否", "不同意", "×", "✗", "✘"}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+# A time of day after a date (Excel's "2025-03-01 00:00:00", ISO "…T08:00", an offset).
+_TIME_OF_DAY = (r"^(\d{4}\D\d{1,2}\D\d{1,2}日?)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                r"(?:Z|[+-]\d{2}:?\d{2})?$")
+_NULL_TEXT = ["", "nan", "nat", "none", "<na>", "null"]
 _TYPE_REASON = {"int": ("须为整数", "must be a whole number"),
                 "date": ("日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD"),
                 "bool": ("须为 是/否 或 true/false", "must be 是/否 or true/false")}
 
 
-def _parse(raw: pd.Series, dtype: str) -> tuple[pd.Series, np.ndarray]:
+def _text(raw: pd.Series) -> pd.Series:
+    """Cells as trimmed text, the way a person reads them in the spreadsheet.
+
+    Full-width forms are folded (NFKC: "１２３" → "123", "＊" → "*") and a whole
+    number that Excel or pandas turned into a float reads as the integer it was
+    ("10091234567.0" → "10091234567"), so ids, phone numbers and codes typed as
+    numbers still match. A leading zero Excel already dropped cannot be restored.
+    """
+    text = raw.astype(str).str.normalize("NFKC").str.strip()
+    floats = text.str.endswith(".0").to_numpy(dtype=bool)
+    if floats.any():  # the regular expression only where it can apply: it is slow
+        text = text.copy()
+        text[floats] = text[floats].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return text
+
+
+def _is_text(raw: pd.Series) -> bool:
+    """Whether a column holds text (or mixed objects) rather than typed values."""
+    return not (pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw))
+
+
+def _lazy_text(raw: pd.Series, dtype: str) -> pd.Series:
+    """The text of a typed column, when its type is not the one the schema expects."""
+    typed = {"int": pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw),
+             "date": pd.api.types.is_datetime64_any_dtype(raw),
+             "bool": pd.api.types.is_bool_dtype(raw)}
+    return raw.astype(str) if typed.get(dtype, False) else _text(raw)
+
+
+def _parse(raw: pd.Series, text: pd.Series, dtype: str) -> tuple[pd.Series, np.ndarray]:
     """Parsed values (NaN/NaT where unreadable) and the mask of unreadable cells."""
     if dtype == "date":
         if pd.api.types.is_datetime64_any_dtype(raw):
+            if isinstance(raw.dtype, pd.DatetimeTZDtype):
+                raw = raw.dt.tz_localize(None)  # keep the local calendar date
             return raw, np.zeros(len(raw), dtype=bool)
-        text = raw.astype(str).str.strip()
+        text = text.str.replace(_TIME_OF_DAY, r"\1", regex=True)
         parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
         for fmt in _DATE_FORMATS:
             todo = parsed.isna()
             parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         return parsed, parsed.isna().to_numpy()
     if dtype == "int":
-        number = pd.to_numeric(raw, errors="coerce")
+        if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+            number = pd.to_numeric(raw, errors="coerce").astype(float)
+        else:  # text, as read from a CSV: allow a thousands separator ("5,000")
+            number = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+            number = number.astype(float)
         bad = number.isna() | (number.round() != number)
         return number.where(~bad), bad.to_numpy()
     if dtype == "bool":
         if pd.api.types.is_bool_dtype(raw):
             return raw, np.zeros(len(raw), dtype=bool)
-        text = raw.astype(str).str.strip().str.lower()
-        parsed = text.isin(_TRUE).where(text.isin(_TRUE | _FALSE))
+        lower = text.str.lower()
+        parsed = lower.isin(_TRUE).where(lower.isin(_TRUE | _FALSE))
         return parsed, parsed.isna().to_numpy()
-    return raw.astype(str).str.strip(), np.zeros(len(raw), dtype=bool)
+    return text, np.zeros(len(raw), dtype=bool)
 
 
-def _empty(raw: pd.Series) -> np.ndarray:
-    return (raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "NaT", "None"])).to_numpy()
+def _header(name: object) -> str:
+    """A header as compared: NFKC-folded, no spaces or required-marks, lower case."""
+    if isinstance(name, tuple):  # a MultiIndex header: its non-empty levels
+        name = "".join(str(part) for part in name
+                       if str(part).strip() and not str(part).startswith("Unnamed:"))
+    folded = unicodedata.normalize("NFKC", str(name))
+    return re.sub(r"\s+", "", folded).rstrip("*").lower()
+
+
+_FORBIDDEN = {_header(c) for c in FORBIDDEN_COLUMNS}
+
+
+def _columns(table: str, schema: TableSchema, frame: pd.DataFrame,
+             report: ValidationReport) -> dict[str, int]:
+    """Position in ``frame`` of each schema column found; reports the other headers."""
+    names = {_header(c.label): c.name for c in schema.columns}
+    names |= {_header(c.name): c.name for c in schema.columns}
+    position: dict[str, int] = {}
+    ignored = []
+    for i, header in enumerate(frame.columns):
+        shown = str(header).strip()
+        name = names.get(_header(header))
+        if name is None:
+            ignored.append(shown)
+            if _header(header) in _FORBIDDEN:
+                report.problems.append(Problem(table, None, shown, shown, "",
+                                               "不得导入此类个人信息",
+                                               "this personal attribute must not be imported"))
+        elif name in position:
+            label = schema.column(name).label
+            report.problems.append(Problem(
+                table, None, name, label, shown, "列重复，只读取第一列",
+                "duplicate column: only the first one is read"))
+        else:
+            position[name] = i
+    report.ignored_columns = tuple(ignored)
+    return position
+
+
+def _check(table: str, frame: pd.DataFrame,
+           synthetic: bool) -> tuple[ValidationReport, pd.DataFrame, np.ndarray]:
+    """Validate one table; also return its parsed values and the mask of kept rows."""
+    if table not in SCHEMAS:
+        raise ValueError(f"table must be one of {', '.join(SCHEMAS)}, got {table!r}")
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"validate needs a pandas DataFrame, not {type(frame).__name__}")
+    schema = SCHEMAS[table]
+    report = ValidationReport(table, len(frame))
+    position = _columns(table, schema, frame, report)
+    index = pd.RangeIndex(len(frame))
+    columns = [frame.iloc[:, i].set_axis(index) for i in range(frame.shape[1])]
+    # Typed columns (numbers, dates, booleans) are blank only where missing; text is
+    # read only where needed, as reading a million cells as text takes a while.
+    texts = [_text(cells) if _is_text(cells) else None for cells in columns]
+    blanks = [(cells.isna() | (text.str.lower().isin(_NULL_TEXT) if text is not None
+                               else False)).to_numpy(dtype=bool)
+              for cells, text in zip(columns, texts, strict=True)]
+    # Rows blank in every cell (Excel's trailing formatted rows) are skipped, not errors.
+    kept = ~np.logical_and.reduce(blanks) if blanks else np.ones(len(frame), dtype=bool)
+    report.blank_rows = tuple((np.flatnonzero(~kept) + 1).tolist())
+    data = pd.DataFrame({name: columns[i] for name, i in position.items()}, index=index)
+    parsed, empty, unreadable = {}, {}, {}
+    for col in schema.columns:
+        if col.name not in position:
+            if col.required:
+                report.problems.append(Problem(table, None, col.name, col.label, "",
+                                               "缺少必填列", "required column is missing"))
+            continue
+        i = position[col.name]
+        empty[col.name] = blanks[i]
+        text = texts[i] if texts[i] is not None else _lazy_text(columns[i], col.dtype)
+        parsed[col.name], unreadable[col.name] = _parse(columns[i], text, col.dtype)
+        parsed[col.name] = parsed[col.name].where(~empty[col.name])
+    values = pd.DataFrame(parsed, index=index)
+    cells: list[tuple[int, int, str, str]] = []  # (row, column order, zh, en)
+    for order, col in enumerate(schema.columns):
+        if col.name not in parsed:
+            continue
+        blank = empty[col.name] & kept
+        if col.required:
+            cells += [(i, order, "必填项为空", "required value is empty")
+                      for i in np.flatnonzero(blank).tolist()]
+        bad_type = unreadable[col.name] & ~empty[col.name] & kept
+        if col.dtype in _TYPE_REASON:
+            cells += [(i, order, *_TYPE_REASON[col.dtype])
+                      for i in np.flatnonzero(bad_type).tolist()]
+        usable = ~empty[col.name] & ~bad_type & kept
+        if col.name == schema.key or col.unique:
+            repeated = values[col.name].where(usable).duplicated(keep="first").to_numpy() & usable
+            zh, en = ("编号重复", "duplicate id") if col.name == schema.key else (
+                "与前面的行重复", "repeats an earlier row")
+            cells += [(i, order, zh, en) for i in np.flatnonzero(repeated).tolist()]
+        rows = np.flatnonzero(usable)
+        for check in col.checks if len(rows) else ():
+            ok = check.test(values[col.name].iloc[rows], values.iloc[rows], synthetic)
+            cells += [(int(rows[i]), order, check.reason_zh, check.reason_en)
+                      for i in np.flatnonzero(~ok)]
+    for row, order, zh, en in sorted(cells, key=lambda c: (c[0], c[1])):
+        col = schema.columns[order]
+        value = data.at[row, col.name]
+        shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
+        report.problems.append(Problem(table, int(row) + 1, col.name, col.label,
+                                       str(shown)[:60], zh, en))
+    return report, values, kept
 
 
 def validate(table: str, frame: pd.DataFrame, *, synthetic: bool = False) -> ValidationReport:
     """Check an import table and report every bad cell; never raises on bad data.
 
+    Headers may be English (``enterprise_id``) or Chinese (``企业编号``), in any case,
+    with spaces, full-width forms or a trailing ``*``; unknown columns are listed in
+    :attr:`ValidationReport.ignored_columns` (personal attributes such as 性别 are
+    also reported), and a repeated column is reported and only its first copy read.
+    Cells are read as a person reads them: trimmed, full-width forms folded, a float
+    ``5000.0`` as ``5000``, dates typed or written ``2025-03-01``, ``2025/3/1``,
+    ``2025年3月1日`` or ``20250301`` (a time of day is ignored), booleans as
+    是/否, true/false, 1/0, y/n or √/×. Rows blank in every cell are skipped
+    (:attr:`ValidationReport.blank_rows`) and keep their row numbers.
+
     Parameters
     ----------
     table : {"enterprises", "postings", "courses", "trainees"}
     frame : DataFrame
-        Headers in English (``enterprise_id``) or Chinese (``企业编号``); values as
-        read from a file (text) or typed.
+        Values as read from a file (text) or typed (numbers, dates, booleans).
     synthetic : bool, keyword-only
         Also require phone numbers to be in the fake range of the synthetic data.
 
@@ -132,7 +308,8 @@ def validate(table: str, frame: pd.DataFrame, *, synthetic: bool = False) -> Val
     Raises
     ------
     ValueError
-        If ``table`` is not one of the four import tables.
+        If ``table`` is not one of the four import tables or ``frame`` is not a
+        DataFrame (bad arguments, not bad data).
 
     Examples
     --------
@@ -143,61 +320,7 @@ def validate(table: str, frame: pd.DataFrame, *, synthetic: bool = False) -> Val
     >>> [(p.row, p.excel_row, p.column) for p in report.problems]
     [(1, 2, 'uscc')]
     """
-    if table not in SCHEMAS:
-        raise ValueError(f"table must be one of {', '.join(SCHEMAS)}, got {table!r}")
-    schema = SCHEMAS[table]
-    names = {c.label: c.name for c in schema.columns} | {c.name: c.name for c in schema.columns}
-    renamed = {col: names.get(str(col).strip().rstrip("*＊"), str(col)) for col in frame.columns}
-    data = frame.rename(columns=renamed).reset_index(drop=True)
-    known = {c.name for c in schema.columns}
-    report = ValidationReport(table, len(data), ignored_columns=tuple(
-        str(c) for c in data.columns if c not in known))
-    for extra in report.ignored_columns:
-        if extra.lower() in FORBIDDEN_COLUMNS:
-            report.problems.append(Problem(table, None, extra, extra, "", "不得导入此类个人信息",
-                                           "this personal attribute must not be imported"))
-    parsed, empty, unreadable = {}, {}, {}
-    for col in schema.columns:
-        if col.name not in data.columns:
-            if col.required:
-                report.problems.append(Problem(table, None, col.name, col.label, "",
-                                               "缺少必填列", "required column is missing"))
-            continue
-        empty[col.name] = _empty(data[col.name])
-        parsed[col.name], unreadable[col.name] = _parse(data[col.name], col.dtype)
-        parsed[col.name] = parsed[col.name].where(~empty[col.name])
-    values = pd.DataFrame(parsed, index=data.index)
-    cells: list[tuple[int, int, str, str]] = []  # (row, column order, zh, en)
-    for order, col in enumerate(schema.columns):
-        if col.name not in parsed:
-            continue
-        blank = empty[col.name]
-        if col.required:
-            cells += [(i, order, "必填项为空", "required value is empty")
-                      for i in np.flatnonzero(blank).tolist()]
-        bad_type = unreadable[col.name] & ~blank
-        if col.dtype in _TYPE_REASON:
-            cells += [(i, order, *_TYPE_REASON[col.dtype])
-                      for i in np.flatnonzero(bad_type).tolist()]
-        usable = ~blank & ~bad_type
-        if col.name == schema.key:
-            duplicated = values[col.name].duplicated(keep="first").to_numpy() & usable
-            cells += [(i, order, "编号重复", "duplicate id")
-                      for i in np.flatnonzero(duplicated).tolist()]
-        for check in col.checks:
-            rows = np.flatnonzero(usable)
-            if not len(rows):
-                continue
-            ok = check.test(values[col.name].iloc[rows], values.iloc[rows], synthetic)
-            cells += [(int(rows[i]), order, check.reason_zh, check.reason_en)
-                      for i in np.flatnonzero(~ok)]
-    for row, order, zh, en in sorted(cells, key=lambda c: (c[0], c[1])):
-        col = schema.columns[order]
-        value = data.at[row, col.name]
-        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
-        report.problems.append(Problem(table, int(row) + 1, col.name, col.label, str(text)[:60],
-                                       zh, en))
-    return report
+    return _check(table, frame, synthetic)[0]
 
 
 _LINKS = (("postings", "enterprise_id", "enterprises"),
@@ -209,6 +332,22 @@ def validate_market(tables: Mapping[str, pd.DataFrame], *,
                     synthetic: bool = False) -> ValidationReport:
     """Validate each import table present, then the links between them.
 
+    A posting's and an order-based course's enterprise, and a trainee's course, must
+    exist in the tables given; ids are compared as :func:`validate` reads them
+    (trimmed, ``1001.0`` as ``1001``). Tables other than the four import tables
+    (e.g. the truth tables of :func:`matcher.sample.generate_market`) are ignored.
+
+    Parameters
+    ----------
+    tables : mapping of table name to DataFrame
+    synthetic : bool, keyword-only
+        As in :func:`validate`.
+
+    Returns
+    -------
+    ValidationReport
+        Table ``market``; ``rows`` is the total over the tables checked.
+
     Examples
     --------
     >>> from matcher.sample import generate_market
@@ -216,26 +355,26 @@ def validate_market(tables: Mapping[str, pd.DataFrame], *,
     True
     """
     report = ValidationReport("market", 0)
-    english: dict[str, pd.DataFrame] = {}
-    for name, schema in SCHEMAS.items():
+    checked: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
+    for name in SCHEMAS:
         if name not in tables:
             continue
-        single = validate(name, tables[name], synthetic=synthetic)
+        single, values, kept = _check(name, tables[name], synthetic)
         report.rows += single.rows
         report.problems += single.problems
-        labels = {c.label: c.name for c in schema.columns}
-        english[name] = tables[name].rename(
-            columns={c: labels.get(str(c).strip(), c) for c in tables[name].columns})
+        checked[name] = values, kept
     for child, column, parent in _LINKS:
-        if child not in english or parent not in english or column not in english[child]:
+        if child not in checked or parent not in checked or column not in checked[child][0]:
             continue
         key = SCHEMAS[parent].key
-        known = set(english[parent][key].astype(str)) if key in english[parent] else set()
-        refs = english[child][column].reset_index(drop=True)
-        missing = ~_empty(refs) & ~refs.astype(str).isin(known).to_numpy()
+        parents, parent_kept = checked[parent]
+        known = set(parents[key][parent_kept].dropna()) if key in parents else set()
+        refs, kept = checked[child]
+        refs = refs[column]
+        missing = kept & refs.notna().to_numpy() & ~refs.isin(known).to_numpy()
         label = SCHEMAS[child].column(column).label
         report.problems += [
-            Problem(child, int(i) + 1, column, label, str(refs.iloc[i]),
+            Problem(child, int(i) + 1, column, label, str(refs.iloc[i])[:60],
                     f"{SCHEMAS[parent].label}表中没有此编号", f"no such id in {parent}")
             for i in np.flatnonzero(missing)
         ]

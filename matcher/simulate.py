@@ -104,6 +104,8 @@ class OutcomeSimulator:
         t_truth = m["trainees_truth"].set_index("trainee_id").loc[trainees["trainee_id"]]
         self._p_code = p_truth["occupation_code"].to_numpy(str)
         self._t_code = t_truth["occupation_code"].to_numpy(str)
+        self._p_group = p_truth["occupation_code"].astype(str).str[:7].to_numpy(object)
+        self._t_group = t_truth["occupation_code"].astype(str).str[:7].to_numpy(object)
         self._p_level = p_truth["min_level"].fillna(0).to_numpy(float)
         self._t_level = t_truth["level"].fillna(0).to_numpy(float)
         enterprises = m["enterprises"].set_index("enterprise_id")
@@ -116,7 +118,10 @@ class OutcomeSimulator:
         self._p_wage = (postings["wage_min"] + postings["wage_max"]).to_numpy(float) / 2
         self._p_headcount = postings["headcount"].to_numpy(np.int64)
         self._t_wage = trainees["expected_wage"].fillna(0).to_numpy(float)
-        self._t_seeking = (trainees["status"] == "seeking").to_numpy()
+        # Seeking trainees act; placed ones now and then (a better job); withdrawn never.
+        status = trainees["status"].astype(str).str.strip()
+        self._t_attention = np.select([status == "seeking", status == "placed"], [1.0, 0.1], 0.0)
+        self._p_open = (postings["status"].astype(str).str.strip() == "open").to_numpy()
         courses = m["courses"].set_index("course_id")["order_enterprise_id"]
         self._t_order = courses.reindex(trainees["course_id"]).fillna("").to_numpy(object)
         pref = trainees["preferred_areas"].fillna("").astype(str)
@@ -136,8 +141,7 @@ class OutcomeSimulator:
 
     def _pair_utilities(self, p: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         same = self._p_code[p] == self._t_code[t]
-        group = np.char.equal(np.char.ljust(self._p_code[p], 7).astype("<U7"),
-                              np.char.ljust(self._t_code[t], 7).astype("<U7"))
+        group = self._p_group[p] == self._t_group[t]  # same minor group (小类)
         fit = np.where(same, 1.0, np.where(group, 0.4, 0.0))
         gap = np.clip(self._t_level[t] - self._p_level[p], -3, 2)
         km = self._distance[self._p_area[p], self._t_area[t]]
@@ -172,13 +176,35 @@ class OutcomeSimulator:
         Raises
         ------
         ValueError
-            If a column is missing or an id is not in the market.
+            If a column is missing, an id is not in the market, a rank is not a
+            number ≥ 1 or a day not a number in [0, 36500).
+
+        Examples
+        --------
+        >>> from matcher.sample import generate_market
+        >>> market = generate_market(300, seed=1)
+        >>> star = pd.DataFrame({"posting_id": market["postings"]["posting_id"],
+        ...                      "trainee_id": "T0000001", "rank": 1, "day": 0})
+        >>> result = OutcomeSimulator(market, random_state=0).simulate(star)
+        >>> len(result.placements) <= 1  # a star candidate takes one job at most
+        True
         """
+        if not isinstance(recommendations, pd.DataFrame):
+            raise ValueError("recommendations must be a DataFrame, not "
+                             f"{type(recommendations).__name__}")
         missing = {"posting_id", "trainee_id", "rank", "day"} - set(recommendations.columns)
         if missing:
             raise ValueError(f"recommendations lack columns {sorted(missing)}")
+        for column, low, high in (("rank", 1, np.inf), ("day", 0, 36_500)):
+            number = pd.to_numeric(recommendations[column], errors="coerce")
+            bad = ~number.between(low, high, inclusive="left") | ~np.isfinite(number)
+            if bad.any():
+                raise ValueError(f"recommendation {column} must be a number in [{low}, {high}), "
+                                 f"got {recommendations[column][bad].iloc[0]}")
         self._prepare()
-        recs = (recommendations.sort_values(["day", "rank"], kind="stable")
+        recs = (recommendations.assign(rank=pd.to_numeric(recommendations["rank"]),
+                                       day=pd.to_numeric(recommendations["day"]))
+                .sort_values(["day", "rank"], kind="stable")
                 .drop_duplicates(["posting_id", "trainee_id"]).reset_index(drop=True))
         p = self._posting_index.get_indexer(recs["posting_id"])
         t = self._trainee_index.get_indexer(recs["trainee_id"])
@@ -194,10 +220,12 @@ class OutcomeSimulator:
         load = np.bincount(t, minlength=len(self._trainee_index))[t]
         rank = recs["rank"].to_numpy(float)
         p_view = (_sigmoid(1.5 - 0.15 * (rank - 1) + self._trainee_taste["activity"][t])
-                  * np.minimum(1.0, 8.0 / load) * np.where(self._t_seeking[t], 1.0, 0.1))
+                  * np.minimum(1.0, 8.0 / np.maximum(load, 1)) * self._t_attention[t])
         viewed = rng.random(n) < p_view
         applied = viewed & (rng.random(n) < _sigmoid(trainee - 1.0))
-        interviewed = applied & (rng.random(n) < _sigmoid(enterprise + 0.5))
+        # A filled or closed posting interviews nobody: its applicants are turned down.
+        interviewed = (applied & self._p_open[p]
+                       & (rng.random(n) < _sigmoid(enterprise + 0.5)))
         day = recs["day"].to_numpy(float)
         times = {"recommended": day + rng.uniform(0.33, 0.75, n)}
         times["viewed"] = times["recommended"] + rng.exponential(1.0, n)

@@ -29,9 +29,8 @@ def mid() -> dict[str, pd.DataFrame]:
     return generate_market(30_000, seed=4)
 
 
-def test_demo_regenerates_the_committed_sample_byte_for_byte(tmp_path: Path,
-                                                             demo: dict[str, pd.DataFrame]) -> None:
-    write_market(demo, tmp_path, scale="demo", seed=20250101)
+def test_demo_regenerates_the_committed_sample_byte_for_byte(tmp_path: Path) -> None:
+    run_sample_command("demo", out=tmp_path)  # what `talentmatch sample --scale demo` runs
     committed = sorted(p.name for p in SAMPLE.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == committed
     for name in committed:
@@ -44,6 +43,12 @@ def test_committed_sample_is_small_and_labelled_synthetic() -> None:
     assert manifest["synthetic"] is True
     assert (manifest["scale"], manifest["seed"]) == ("demo", 20250101)
     assert "synthetic" in (SAMPLE / "README.md").read_text(encoding="utf-8").lower()
+
+
+def test_written_tables_are_byte_identical_across_runs(tmp_path: Path,
+                                                       demo: dict[str, pd.DataFrame]) -> None:
+    first, second = write_market(demo, tmp_path / "a"), write_market(demo, tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 
 @pytest.mark.parametrize("table", TABLES, ids=TABLES)
@@ -73,7 +78,12 @@ def test_large_scale_is_a_million_by_fifty_thousand() -> None:
     assert (SCALES["large"].trainees, SCALES["large"].postings) == (1_000_000, 50_000)
 
 
-@pytest.mark.parametrize("scale", ["huge", 0, -5], ids=["name", "zero", "negative"])
+def test_numpy_integer_scale() -> None:
+    assert len(generate_market(np.int64(120), seed=1)["trainees"]) == 120
+
+
+@pytest.mark.parametrize("scale", ["huge", 0, -5, 2.5, True],
+                         ids=["name", "zero", "negative", "float", "bool"])
 def test_bad_scale(scale: str | int) -> None:
     with pytest.raises(ValueError, match="scale"):
         generate_market(scale, seed=1)

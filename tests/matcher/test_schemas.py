@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -134,3 +137,109 @@ def test_templates_have_chinese_headers() -> None:
         headers = list(schema.template().columns)
         assert len(headers) == len(set(headers)) == len(schema.columns)
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in headers)
+
+
+# Frames a careless export or a hostile caller could hand over: never an exception.
+HOSTILE = {
+    "no-columns": lambda cols: pd.DataFrame(),
+    "no-rows": lambda cols: pd.DataFrame(columns=cols),
+    "all-nan": lambda cols: pd.DataFrame(np.nan, index=range(3), columns=cols),
+    "all-none": lambda cols: pd.DataFrame(None, index=range(3), columns=cols, dtype=object),
+    "ints": lambda cols: pd.DataFrame(1, index=range(3), columns=cols),
+    "floats": lambda cols: pd.DataFrame(1e300, index=range(3), columns=cols),
+    "bools": lambda cols: pd.DataFrame(True, index=range(3), columns=cols),
+    "long-text": lambda cols: pd.DataFrame("长" * 10_000, index=range(2), columns=cols),
+    "emoji": lambda cols: pd.DataFrame("😀🔥\u200b", index=range(2), columns=cols),
+    "tz-dates": lambda cols: pd.DataFrame(pd.Timestamp("2025-03-01", tz="Asia/Shanghai"),
+                                          index=range(2), columns=cols),
+    "mixed": lambda cols: pd.DataFrame(
+        [([None, 3.5, "x", pd.NaT, True, -1, dt.date(1, 1, 1)] * 2)[:len(cols)]] * 2,
+        columns=cols),
+    "multiindex": lambda cols: pd.DataFrame("x", index=range(2), columns=pd.MultiIndex
+                                            .from_tuples([(c, "") for c in cols])),
+}
+
+
+@pytest.mark.parametrize("table", IMPORT_TABLES, ids=IMPORT_TABLES)
+@pytest.mark.parametrize("make", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_frames_are_reported_not_raised(market: dict[str, pd.DataFrame], table: str,
+                                                make: Callable[[list[str]], pd.DataFrame]
+                                                ) -> None:
+    frame = make(list(market[table].columns))
+    report = validate(table, frame)
+    assert report.rows == len(frame)
+    assert all(p.table == table and p.reason_en and p.reason_zh for p in report.problems)
+    assert all(p.row is None or 1 <= p.row <= len(frame) for p in report.problems)
+    assert len(str(report)) < 20_000  # values are cut short, the listing too
+    if len(report.blank_rows) < len(frame):  # junk in some row is never accepted
+        assert not report.ok
+    validate_market({table: frame})
+
+
+def test_excel_typed_cells_read_as_a_person_reads_them(market: dict[str, pd.DataFrame]) -> None:
+    trainees = market["trainees"].head(8).astype(object)
+    trainees["contact"] = trainees["contact"].astype(float)  # a number column with a gap
+    trainees.loc[7, "contact"] = np.nan
+    trainees["expected_wage"] = ["5000.0", "5,000", "５０００", 5000.0, 5000, " 5000 ", None, ""]
+    trainees["consent"] = ["是", "否", "TRUE", "false", 1, 0.0, "√", " Y "]
+    trainees["graduation_date"] = [dt.datetime(2025, 3, 1), dt.date(2025, 3, 1), "2025/3/1",
+                                   "2025年3月1日", "20250301", "2025-03-01 00:00:00",
+                                   "2025-03-01T08:30:00+08:00", pd.Timestamp("2025-03-01")]
+    trainees["status"] = ["Seeking", " seeking", "求职中", "PLACED", "已就业", "withdrawn",
+                          "seeking ", "已退出"]
+    trainees["masked_name"] = "张＊"
+    report = validate("trainees", trainees, synthetic=True)
+    assert report.ok, str(report)
+
+
+def test_float_ids_link_to_text_ids(market: dict[str, pd.DataFrame]) -> None:
+    enterprises = market["enterprises"].astype(object)
+    enterprises.loc[0, "enterprise_id"] = 1001.0  # Excel read the id as a number
+    postings = market["postings"].copy()
+    postings["enterprise_id"] = np.where(postings["enterprise_id"] == market["enterprises"]
+                                         .loc[0, "enterprise_id"], "1001",
+                                         postings["enterprise_id"])
+    assert validate_market({"enterprises": enterprises, "postings": postings}).ok
+
+
+def test_messy_headers_are_matched_and_repeats_reported(market: dict[str, pd.DataFrame]) -> None:
+    labels = [c.label for c in SCHEMAS["enterprises"].columns]
+    frame = market["enterprises"].set_axis(
+        [f" {labels[0]}* ", "企业 名称", "统一社会信用代码（ＵＳＣＣ）", *labels[3:]], axis=1)
+    frame["Enterprise_ID"] = "X"
+    frame["备注"] = "extra"
+    report = validate("enterprises", frame)
+    assert [(p.row, p.column, p.reason_en) for p in report.problems] == [
+        (None, "enterprise_id", "duplicate column: only the first one is read"),
+        (None, "uscc", "required column is missing")]
+    assert report.ignored_columns == ("统一社会信用代码（ＵＳＣＣ）", "备注")
+
+
+def test_blank_rows_are_skipped_and_keep_row_numbers(market: dict[str, pd.DataFrame]) -> None:
+    frame = market["postings"].head(5).astype(object)
+    frame.loc[1] = [None] * frame.shape[1]
+    frame.loc[3] = [" "] * frame.shape[1]
+    frame.loc[4, "headcount"] = 0
+    frame.loc[5] = [np.nan] * frame.shape[1]  # a trailing formatted row
+    report = validate("postings", frame)
+    assert report.blank_rows == (2, 4, 6)
+    assert [(p.row, p.column) for p in report.problems] == [(5, "headcount")]
+
+
+def test_duplicate_credit_codes_are_reported(market: dict[str, pd.DataFrame]) -> None:
+    frame = market["enterprises"].copy()
+    frame.loc[4, "uscc"] = " " + frame.loc[1, "uscc"]
+    report = validate("enterprises", frame)
+    assert [(p.row, p.column, p.reason_en) for p in report.problems] == [
+        (5, "uscc", "repeats an earlier row")]
+
+
+def test_check_against_a_missing_column_is_skipped(market: dict[str, pd.DataFrame]) -> None:
+    report = validate("postings", market["postings"].drop(columns=["opened", "wage_min"]))
+    assert {(p.row, p.column) for p in report.problems} == {(None, "opened"),
+                                                            (None, "wage_min")}
+
+
+def test_validate_rejects_what_is_not_a_frame() -> None:
+    with pytest.raises(ValueError, match="needs a pandas DataFrame"):
+        validate("trainees", [{"trainee_id": "T1"}])  # type: ignore[arg-type]

@@ -140,3 +140,62 @@ def test_bad_recommendations(market: dict[str, pd.DataFrame], frame: pd.DataFram
                              message: str) -> None:
     with pytest.raises(ValueError, match=message):
         OutcomeSimulator(market, random_state=0).simulate(frame)
+
+
+def test_nothing_happens_after_a_hire_but_recommendations(market: dict[str, pd.DataFrame],
+                                                          result: SimulationResult) -> None:
+    log, placements = result.log, result.placements
+    hired_at = log["trainee_id"].map(placements.set_index("trainee_id")["hired_at"])
+    own = log.set_index(["posting_id", "trainee_id"]).index.isin(
+        placements.set_index(["posting_id", "trainee_id"]).index)
+    later = log[(log["timestamp"] > hired_at) & ~own]
+    assert set(later["event"]) <= {"recommended"}
+    filled = placements.groupby("posting_id")["hired_at"].agg(["max", "size"])
+    headcount = market["postings"].set_index("posting_id")["headcount"]
+    filled = filled[filled["size"] == headcount[filled.index]]["max"]
+    after_filled = log[log["timestamp"] > log["posting_id"].map(filled)]
+    assert set(after_filled["event"]) <= {"recommended"}
+
+
+def test_withdrawn_trainees_and_closed_postings_place_nobody(
+        market: dict[str, pd.DataFrame], result: SimulationResult) -> None:
+    status = market["trainees"].set_index("trainee_id")["status"]
+    posting_status = market["postings"].set_index("posting_id")["status"]
+    assert (status[result.placements["trainee_id"]] != "withdrawn").all()
+    assert (posting_status[result.placements["posting_id"]] == "open").all()
+    acted = result.log[result.log["event"].isin(["viewed", "applied"])]
+    assert (status[acted["trainee_id"]] != "withdrawn").all()
+    assert (posting_status[result.log.loc[result.log["event"] == "interviewed", "posting_id"]]
+            == "open").all()
+
+
+def test_no_recommendations_no_events(market: dict[str, pd.DataFrame]) -> None:
+    empty = pd.DataFrame(columns=["posting_id", "trainee_id", "rank", "day"])
+    result = OutcomeSimulator(market, random_state=0).simulate(empty)
+    assert result.log.empty and result.placements.empty
+    assert list(result.log.columns) == ["event", "posting_id", "trainee_id", "timestamp", "actor"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("rank", 0), ("rank", "first"), ("day", -1), ("day", np.nan), ("day", 1e12)],
+    ids=["rank-0", "rank-text", "day-negative", "day-nan", "day-huge"],
+)
+def test_bad_rank_or_day(market: dict[str, pd.DataFrame], column: str, value: object) -> None:
+    recs = random_lists(market).head(5).astype({column: object})
+    recs.loc[2, column] = value
+    with pytest.raises(ValueError, match=f"recommendation {column} must be a number"):
+        OutcomeSimulator(market, random_state=0).simulate(recs)
+
+
+def test_a_star_candidate_takes_one_job(market: dict[str, pd.DataFrame]) -> None:
+    """Recommended to every posting of their trade, a trainee is wanted by several."""
+    truth = market["trainees_truth"].set_index("trainee_id")
+    seeking = market["trainees"].set_index("trainee_id")["status"] == "seeking"
+    star = truth[seeking & truth["level"].notna()].index[0]
+    same = market["postings_truth"]["occupation_code"] == truth.loc[star, "occupation_code"]
+    recs = pd.DataFrame({"posting_id": market["postings_truth"]["posting_id"][same],
+                         "trainee_id": star, "rank": 1, "day": 0})
+    result = OutcomeSimulator(market, random_state=1, noise=0.1).simulate(recs)
+    assert (result.log["event"] == "interviewed").sum() >= 2  # several enterprises wanted them
+    assert len(result.placements) == 1
