@@ -118,6 +118,7 @@ class Normalizer:
         )
         self.unknown: Counter[str] = Counter()
         self._cache: dict[str, tuple[Match, ...]] = {}
+        self._extracted: dict[str, tuple[Match, ...]] = {}
 
     @classmethod
     def default(cls, **kwargs: Any) -> Normalizer:
@@ -207,6 +208,15 @@ class Normalizer:
             return []
         if not isinstance(text, str):
             raise ValueError(f"text to extract from must be a string, got {type(text).__name__}")
+        cached = self._extracted.get(text)
+        if cached is None:
+            cached = self._extract(text)
+            if len(self._extracted) >= self.cache_size:
+                self._extracted.clear()
+            self._extracted[text] = cached
+        return list(cached)
+
+    def _extract(self, text: str) -> tuple[Match, ...]:
         found: dict[tuple[str, str, str], Match] = {}
         previous: list[Match] = []
         for clause in _CLAUSE.split(clean(text)):
@@ -219,7 +229,7 @@ class Normalizer:
                 if key not in found or found[key].score <= match.score:
                     found[key] = match
             previous = matches or previous
-        return list(found.values())
+        return tuple(found.values())
 
     # -- matching -----------------------------------------------------------------------
 

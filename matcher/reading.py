@@ -95,7 +95,8 @@ def read_posting(norm: Normalizer, title: object, requirements: object = "",
         if level is None and clause_level is not None:
             level = clause_level
         if not found:
-            if clause_level is None and not _IGNORABLE.match(clause) and _has_content(norm, clause):
+            ignorable = clause_level is not None or _IGNORABLE.search(clause)
+            if not ignorable and _has_content(norm, clause):
                 not_understood.append(clause)
             continue
         preferred = bool(_PREFERRED.search(clause))

@@ -1,0 +1,149 @@
+"""Learning a scorer from logged outcomes, and choosing which scorer serves.
+
+:func:`outcome_labels` turns an interaction log (recommended, viewed, applied,
+interviewed, hired, rejected) into labelled pairs: a hire is a positive, an interview
+that did not end in a hire a weaker positive (weight 0.3), any other recommended pair
+a negative. :func:`train_scorer` fits a :class:`~matcher.scoring.LearnedScorer` on the
+pairs of some postings and evaluates it on the pairs of *other* postings (no posting on
+both sides), next to the weighted scorer on the same pairs. :func:`choose_scorer` says
+which scorer should serve, and why, in a sentence a bureau can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import GroupShuffleSplit
+
+from matcher.errors import MatcherError
+from matcher.matching import Matcher
+from matcher.scoring import LearnedScorer, Scorer, WeightedScorer
+
+__all__ = ["MIN_HIRES", "NotEnoughOutcomesError", "ScorerChoice", "choose_scorer",
+           "outcome_labels", "train_scorer"]
+
+#: Fewer hires than this in the log: the learned scorer is not trained (it would learn
+#: noise), and the weighted scorer keeps serving.
+MIN_HIRES = 30
+_INTERVIEW_WEIGHT = 0.3
+
+
+class NotEnoughOutcomesError(MatcherError):
+    """The log holds too few outcomes to learn from."""
+
+
+@dataclass(frozen=True)
+class ScorerChoice:
+    """The scorer that serves, and the reason in Chinese and English."""
+
+    scorer: Scorer
+    reason_zh: str
+    reason_en: str
+
+
+def outcome_labels(log: pd.DataFrame) -> pd.DataFrame:
+    """Labelled pairs from an interaction log: posting_id, trainee_id, label, weight.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"event": ["recommended", "recommended", "interviewed",
+    ...                               "recommended", "hired"],
+    ...                     "posting_id": ["p", "p", "p", "q", "q"],
+    ...                     "trainee_id": ["a", "b", "b", "c", "c"]})
+    >>> outcome_labels(log).to_dict("records")[1]
+    {'posting_id': 'p', 'trainee_id': 'b', 'label': 1, 'weight': 0.3}
+    """
+    missing = {"event", "posting_id", "trainee_id"} - set(log.columns)
+    if missing:
+        raise ValueError(f"the log needs columns {sorted(missing)}")
+    pairs = log[["posting_id", "trainee_id"]].astype(str)
+    events = log["event"].astype(str).to_numpy()
+    out = pairs[events == "recommended"].drop_duplicates().reset_index(drop=True)
+    keys = pd.MultiIndex.from_frame(out)
+    is_hired = keys.isin(pd.MultiIndex.from_frame(pairs[events == "hired"]))
+    is_interviewed = keys.isin(pd.MultiIndex.from_frame(pairs[events == "interviewed"]))
+    is_interviewed &= ~is_hired
+    out["label"] = (is_hired | is_interviewed).astype(int)
+    out["weight"] = np.where(is_interviewed, _INTERVIEW_WEIGHT, 1.0)
+    return out
+
+
+def train_scorer(matcher: Matcher, log: pd.DataFrame, *, test_size: float = 0.25,
+                 random_state: int = 0, min_hires: int = MIN_HIRES
+                 ) -> tuple[LearnedScorer, dict[str, Any]]:
+    """Train a learned scorer on a log; evaluate it on held-out postings.
+
+    Returns the scorer (fitted on all postings of the training side) and its metrics:
+    AUC, log loss and Brier score on the test postings, the weighted scorer's AUC on
+    the same pairs, and the counts of pairs, hires and postings on each side.
+    """
+    labels = outcome_labels(log)
+    known = labels["posting_id"].isin(matcher.postings.row_of) & labels["trainee_id"].isin(
+        matcher.trainees.row_of)
+    labels = labels[known].reset_index(drop=True)
+    hires = int(((labels["label"] == 1) & (labels["weight"] == 1.0)).sum())
+    if hires < min_hires:
+        raise NotEnoughOutcomesError(
+            f"{hires} hires logged; at least {min_hires} are needed to learn from outcomes")
+    features = matcher.pair_features(labels["posting_id"].tolist(),
+                                     labels["trainee_id"].tolist())
+    y = labels["label"].to_numpy()
+    weight = labels["weight"].to_numpy()
+    groups = labels["posting_id"].to_numpy()
+    split = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
+    train, test = next(split.split(features.values, y, groups))
+    if len(np.unique(y[test])) < 2 or len(np.unique(y[train])) < 2:
+        raise NotEnoughOutcomesError("the held-out postings have no outcomes of one kind")
+    scorer = LearnedScorer(random_state=random_state).fit(
+        features.values[train], y[train], sample_weight=weight[train], groups=groups[train])
+    p = scorer.predict_proba(features.values[test])[:, 1]
+    weighted = WeightedScorer().score_pairs(features.take(test)).scores
+    metrics: dict[str, Any] = {
+        "pairs_train": len(train), "pairs_test": len(test),
+        "postings_train": len(np.unique(groups[train])),
+        "postings_test": len(np.unique(groups[test])),
+        "hires": hires,
+        "auc": float(roc_auc_score(y[test], p, sample_weight=weight[test])),
+        "auc_weighted": float(roc_auc_score(y[test], weighted, sample_weight=weight[test])),
+        "log_loss": float(log_loss(y[test], p, sample_weight=weight[test])),
+        "brier": float(brier_score_loss(y[test], p, sample_weight=weight[test])),
+    }
+    scorer.metrics_ = metrics
+    return scorer, metrics
+
+
+def choose_scorer(learned: LearnedScorer | None, *, min_hires: int = MIN_HIRES) -> ScorerChoice:
+    """The learned scorer when it was trained on enough outcomes and beats the weighted
+    score on held-out postings; the weighted scorer otherwise.
+
+    Examples
+    --------
+    >>> choose_scorer(None).reason_en
+    'no learned model yet: the transparent weighted score serves (cold start)'
+    """
+    if learned is None:
+        return ScorerChoice(WeightedScorer(), "尚无学习模型：使用透明加权评分（冷启动）",
+                            "no learned model yet: the transparent weighted score serves "
+                            "(cold start)")
+    m = getattr(learned, "metrics_", {}) or {}
+    if m.get("hires", 0) < min_hires:
+        return ScorerChoice(WeightedScorer(), f"录用结果不足 {min_hires} 条：使用加权评分",
+                            f"fewer than {min_hires} hires logged: the weighted score serves")
+    if m.get("auc", 0) <= m.get("auc_weighted", 1):
+        return ScorerChoice(
+            WeightedScorer(),
+            f"学习模型在留出岗位上的 AUC {m.get('auc', 0):.3f} 未超过加权评分的 "
+            f"{m.get('auc_weighted', 0):.3f}：使用加权评分",
+            f"the learned model's held-out AUC {m.get('auc', 0):.3f} does not beat the "
+            f"weighted score's {m.get('auc_weighted', 0):.3f}: the weighted score serves")
+    return ScorerChoice(
+        learned,
+        f"学习模型基于 {m['hires']} 条录用结果训练，留出岗位 AUC {m['auc']:.3f}"
+        f"（加权评分 {m['auc_weighted']:.3f}）",
+        f"the learned model, trained on {m['hires']} hires, has held-out AUC "
+        f"{m['auc']:.3f} (weighted score {m['auc_weighted']:.3f})")
+
