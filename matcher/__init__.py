@@ -4,6 +4,7 @@ Public API (everything else is private)::
 
     from matcher import Normalizer, Taxonomy, parse_level, format_level
     from matcher import generate_market, validate, OutcomeSimulator
+    from matcher import Matcher, WeightedScorer, LearnedScorer, what_unlocks
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from matcher.areas import Area, distance_km, distance_matrix, load_areas
 from matcher.errors import MatcherError, TaxonomyError, UnknownCodeError
 from matcher.industries import KEY_INDUSTRIES, Industry, load_industries
 from matcher.levels import LADDER, Level, format_level, parse_level
+from matcher.matching import Filters, Matcher, Recommendation
 from matcher.normalize import DEFAULT_CUTOFF, Match, Normalizer
 from matcher.sample import generate_market, write_market
 from matcher.schemas import (
@@ -22,8 +24,10 @@ from matcher.schemas import (
     validate,
     validate_market,
 )
+from matcher.scoring import LearnedScorer, WeightedScorer
 from matcher.simulate import OutcomeSimulator, SimulationResult
 from matcher.taxonomy import Label, Occupation, Taxonomy
+from matcher.unlock import what_unlocks
 from matcher.uscc import check_uscc, generate_uscc, is_valid_uscc
 
 __all__ = [
@@ -32,21 +36,26 @@ __all__ = [
     "LADDER",
     "SCHEMAS",
     "Area",
+    "Filters",
     "Industry",
     "Label",
+    "LearnedScorer",
     "Level",
     "Match",
+    "Matcher",
     "MatcherError",
     "Normalizer",
     "Occupation",
     "OutcomeSimulator",
     "Problem",
+    "Recommendation",
     "SimulationResult",
     "TableSchema",
     "Taxonomy",
     "TaxonomyError",
     "UnknownCodeError",
     "ValidationReport",
+    "WeightedScorer",
     "check_uscc",
     "distance_km",
     "distance_matrix",
@@ -59,5 +68,6 @@ __all__ = [
     "parse_level",
     "validate",
     "validate_market",
+    "what_unlocks",
     "write_market",
 ]

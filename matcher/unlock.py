@@ -1,0 +1,102 @@
+"""What would unlock more jobs for a trainee: a level, a skill, a permit, an area.
+
+:func:`what_unlocks` looks at the open postings near a trainee's trade that the
+trainee does not fully qualify for and counts, for each single change — the next
+certificate level, one missing skill or permit, one more area — how many postings it
+would open or complete. A counselor uses it to advise on the next course; a trainee
+sees "考取焊工三级/高级工证书，可多匹配 12 个岗位".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.levels import format_level
+from matcher.matching import Matcher
+
+__all__ = ["Unlock", "what_unlocks"]
+
+
+@dataclass(frozen=True)
+class Unlock:
+    """One change and the postings it would open (or whose requirements it would meet)."""
+
+    kind: str  #: ``level``, ``skill``, ``permit`` or ``area``
+    target: str  #: the level label, skill, permit or area
+    postings: int
+    advice: str  #: in Chinese, for the trainee
+    examples: tuple[str, ...]  #: a few posting ids
+
+
+def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[Unlock]:
+    """The changes that would open the most postings for a trainee, most first.
+
+    Examples
+    --------
+    >>> from matcher.sample import generate_market
+    >>> market = generate_market(600, seed=5)
+    >>> m = Matcher.from_tables(market["trainees"], market["postings"],
+    ...                         enterprises=market["enterprises"], courses=market["courses"])
+    >>> unlocks = what_unlocks(m, market["trainees"]["trainee_id"][0])
+    >>> all(u.postings > 0 for u in unlocks)
+    True
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit!r}")
+    t = matcher._row(matcher.trainees, trainee_id, "trainee")
+    postings, trainees = matcher.postings, matcher.trainees
+    ctx = postings.context
+    candidates = matcher._posting_candidates(t)
+    p = candidates[postings.open[candidates] & postings.active[candidates]]
+    if len(p) == 0:
+        return []
+    features = matcher.features.pairs(p, np.full(len(p), t))
+    gap = features.level_gap
+    area_ok = features.column("area") > 0
+    level_ok = ~(gap < 0)
+    examples: dict[tuple[str, str], list[str]] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+
+    def note(kind: str, target: str, row: int) -> None:
+        counts[kind, target] += 1
+        examples.setdefault((kind, target), []).append(str(postings.ids[row]))
+
+    reading = trainees.reading[t]
+    slot_codes = trainees.occupation[reading]
+    short: dict[str, list[tuple[int, int]]] = {}
+    for i, row in enumerate(features.posting.tolist()):
+        if area_ok[i] and gap[i] < 0:
+            code = ctx.occupations.items[int(slot_codes[int(features.slot[i])])]
+            short.setdefault(code, []).append((int(postings.min_level[row]), row))
+        if area_ok[i] and level_ok[i]:
+            for skill in postings.skills[row] - trainees.skill_sets[reading]:
+                note("skill", ctx.skills.items[skill], row)
+            for permit in postings.permits[row] - trainees.permit_sets[reading]:
+                note("permit", ctx.permits.items[permit], row)
+        if not area_ok[i] and level_ok[i] and postings.area[row] >= 0:
+            note("area", ctx.areas.items[postings.area[row]], row)
+    # A higher certificate opens every posting asking for it or less.
+    for code, needs in short.items():
+        for rank in sorted({r for r, _ in needs}):
+            for needed, row in needs:
+                if needed <= rank:
+                    note("level", f"{code}|{rank}", row)
+    out = []
+    for (kind, target), n in counts.most_common():
+        label = target
+        if kind == "level":
+            code, needed = target.split("|")
+            name = matcher.taxonomy[code].name
+            label = f"{name}{format_level(int(needed))}"
+            advice = f"考取{label}证书，可多匹配 {n} 个岗位"
+        elif kind == "skill":
+            advice = f"掌握{target}，可满足 {n} 个岗位的必备技能"
+        elif kind == "permit":
+            advice = f"取得{target}证书，可满足 {n} 个岗位的证书要求"
+        else:
+            advice = f"若愿意到{target}工作，可多匹配 {n} 个岗位"
+        out.append(Unlock(kind, label, n, advice, tuple(examples[kind, target][:3])))
+    return out[:limit]
