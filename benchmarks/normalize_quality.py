@@ -123,18 +123,22 @@ def evaluate_set(name: str, rows: list[tuple[str, str]], norm: Normalizer,
                            if gold != "NONE" else not top or score < norm.cutoff)
 
 
-def evaluate_levels(eval_dir: Path, norm: Normalizer) -> None:
-    rows = read(eval_dir / "levels_dev.csv")
+def evaluate_levels(eval_dir: Path, norm: Normalizer, levels: str = "levels_dev.csv",
+                    phrases_name: str = "phrases_dev.csv") -> None:
+    if not (eval_dir / levels).exists() or not (eval_dir / phrases_name).exists():
+        print(f"\n## levels: {levels} or {phrases_name} not found, skipped")
+        return
+    rows = read(eval_dir / levels)
     ok = sum(parse_level(r["raw"]) == (int(r["rank"]) if r["rank"] else None) for r in rows)
-    phrases = read(eval_dir / "phrases_dev.csv")
+    phrases = read(eval_dir / phrases_name)
     right = 0
     for r in phrases:
         m = norm.normalize(r["raw"])
         level = m.level if m else parse_level(r["raw"])
         right += level == (int(r["level_rank"]) if r["level_rank"] else None)
     print("\n## levels")
-    print(f"levels_dev.csv: {ok}/{len(rows)} = {ok / len(rows):.1%}")
-    print(f"levels in phrases_dev.csv: {right}/{len(phrases)} = {right / len(phrases):.1%}")
+    print(f"{levels}: {ok}/{len(rows)} = {ok / len(rows):.1%}")
+    print(f"levels in {phrases_name}: {right}/{len(phrases)} = {right / len(phrases):.1%}")
 
 
 def evaluate_onet(path: Path, seed: int = 0, n_test: int = 2000) -> None:
@@ -179,6 +183,10 @@ def evaluate_onet(path: Path, seed: int = 0, n_test: int = 2000) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=SHARED / "eval")
+    parser.add_argument("--phrases", default="phrases_dev.csv",
+                        help="file name of the phrases set inside --eval-dir")
+    parser.add_argument("--titles", default="titles_dev.csv")
+    parser.add_argument("--levels", default="levels_dev.csv")
     parser.add_argument("--onet", type=Path,
                         default=SHARED / "reference" / "onet" / "onet30_alternate_titles.csv")
     parser.add_argument("--no-onet", action="store_true")
@@ -188,11 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     norm = Normalizer.default()
     base = Baselines(norm.taxonomy)
     bands: dict[int, list[bool]] = defaultdict(list)
-    phrases = [(r["raw"], r["accept_codes"]) for r in read(args.eval_dir / "phrases_dev.csv")]
-    titles = [(r["job_name"], r["gold_code"]) for r in read(args.eval_dir / "titles_dev.csv")]
-    evaluate_set("phrases_dev.csv", phrases, norm, base, bands)
-    evaluate_set("titles_dev.csv", titles, norm, base, bands)
-    evaluate_levels(args.eval_dir, norm)
+    phrases_path, titles_path = args.eval_dir / args.phrases, args.eval_dir / args.titles
+    phrases = ([(r["raw"], r["accept_codes"]) for r in read(phrases_path)]
+               if phrases_path.exists() else [])
+    titles = ([(r["job_name"], r["gold_code"]) for r in read(titles_path)]
+              if titles_path.exists() else [])
+    for name, rows in ((args.phrases, phrases), (args.titles, titles)):
+        if rows:
+            evaluate_set(name, rows, norm, base, bands)
+        else:
+            print(f"\n## {name}: not found in {args.eval_dir}, skipped")
+    evaluate_levels(args.eval_dir, norm, args.levels, args.phrases)
     print(f"\n## reliability of the top answer (phrases + titles; cutoff {norm.cutoff:g})")
     print(f"{'score':<8} {'n':>5} {'right':>7}")
     for band in sorted(bands):
