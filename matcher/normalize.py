@@ -36,7 +36,9 @@ __all__ = ["DEFAULT_CUTOFF", "Match", "Normalizer"]
 DEFAULT_CUTOFF = 70.0
 _KIND_OF_LABEL = {"skill": "skill", "permit": "permit", "certificate": "certificate"}
 _EXTRACT_CUTOFF = 80.0
-_CLAUSE = re.compile(r"[,;|/]|以及|和|及|与|或")
+# Clauses end at punctuation; conjunctions inside ("电焊和氩弧焊", "焊接与热切割作业") are
+# handled by the longest-label scan, which never cuts a label in two.
+_CLAUSE = re.compile(r"[,;|/]")
 #: Points a segment loses per position after the first, and for standing in brackets.
 _POSITION_PENALTY = 1.5
 _QUALIFIER_PENALTY = 6.0
@@ -141,7 +143,7 @@ class Normalizer:
         ranked = self._ranked(text)
         if ranked and ranked[0].score >= self.cutoff:
             return ranked[0]
-        self._record_unknown(text)
+        self._record_unknown(text if isinstance(text, str) else None)
         return None
 
     def normalize_many(self, texts: Iterable[object]) -> list[Match | None]:

@@ -58,7 +58,8 @@ class Scored:
 class Scorer(Protocol):
     """Anything that scores feature tables 0–100 with contributions that sum to the score."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def score_pairs(self, features: FeatureTable) -> Scored: ...
 

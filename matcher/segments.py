@@ -120,7 +120,7 @@ class SegmentScorer:
 
     def _fuzzy(self, segment: Segment, text: str,
                neighbours: list[tuple[str, float]]) -> list[Hit]:
-        hits = []
+        hits: list[Hit] = []
         latin = is_latin(text)
         for key, sim in neighbours:
             if latin:

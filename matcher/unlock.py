@@ -88,9 +88,9 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
     for (kind, target), n in counts.most_common():
         label = target
         if kind == "level":
-            code, needed = target.split("|")
+            code, rank_text = target.split("|")
             name = matcher.taxonomy[code].name
-            label = f"{name}{format_level(int(needed))}"
+            label = f"{name}{format_level(int(rank_text))}"
             advice = f"考取{label}证书，可多匹配 {n} 个岗位"
         elif kind == "skill":
             advice = f"掌握{target}，可满足 {n} 个岗位的必备技能"
