@@ -85,7 +85,8 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
                 if needed <= rank:
                     note("level", f"{code}|{rank}", row)
     out = []
-    for (kind, target), n in counts.most_common():
+    # Most postings first; ties in a fixed order, whatever the hash seed.
+    for (kind, target), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         label = target
         if kind == "level":
             code, rank_text = target.split("|")
