@@ -1,0 +1,167 @@
+"""Who may do what: the one place that decides access (every route goes through it).
+
+Roles: **admin** (the bureau) may do everything; a **counselor** reads and writes the
+market, limited to some areas' trainees when the account names areas; an
+**enterprise** account reads and writes only its own enterprise and postings, and the
+shortlists of those postings; a **trainee** reads only themself (and open postings).
+Contact details of a trainee go to admins, counselors (of the trainee's area) and the
+trainee, and to an enterprise only when the trainee separately consented to share them.
+List queries are narrowed here too (:func:`scope_postings`, :func:`scope_trainees`…), so
+that a list never shows what a read of one object would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+from api.errors import ForbiddenError
+from api.models import Course, Enterprise, Posting, Trainee
+
+__all__ = ["Principal", "can_see_contact", "check_course_write", "check_enterprise",
+           "check_posting", "check_role", "check_shortlist", "check_suggestions",
+           "check_trainee", "scope_enterprises", "scope_postings", "scope_trainees"]
+
+ROLE_LABELS = {"admin": "管理员（人社局）", "counselor": "就业指导员", "enterprise": "企业",
+               "trainee": "学员"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user as access decisions see it."""
+
+    user_id: int
+    username: str
+    role: str
+    enterprise_id: str | None = None
+    trainee_id: str | None = None
+    areas: tuple[str, ...] | None = None  #: a counselor's areas; None: every area
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("admin", "counselor")
+
+
+def _deny(zh: str, en: str) -> ForbiddenError:
+    return ForbiddenError(zh, en)
+
+
+def check_role(who: Principal, *roles: str) -> None:
+    if who.role not in roles:
+        names = "、".join(ROLE_LABELS[r] for r in roles)
+        raise _deny(f"此操作仅限{names}", f"only {', '.join(roles)} accounts may do this")
+
+
+def _in_area(who: Principal, area: str) -> bool:
+    return who.areas is None or area in who.areas
+
+
+def check_enterprise(who: Principal, enterprise: Enterprise, *, write: bool = False) -> None:
+    if who.role == "admin" or (who.role == "counselor"):
+        return
+    if who.role == "enterprise" and who.enterprise_id == enterprise.id:
+        return
+    if who.role == "trainee" and not write:
+        return
+    raise _deny("只能查看或修改本企业的信息", "you may only read or change your own enterprise")
+
+
+def check_posting(who: Principal, posting: Posting, *, write: bool = False) -> None:
+    if who.is_staff:
+        return
+    if who.role == "enterprise" and who.enterprise_id == posting.enterprise_id:
+        return
+    if who.role == "trainee" and not write and posting.status == "open":
+        return
+    raise _deny("只能查看或修改本企业发布的岗位", "you may only read or change your own postings")
+
+
+def check_course_write(who: Principal) -> None:
+    check_role(who, "admin", "counselor")
+
+
+def check_trainee(who: Principal, trainee: Trainee, *, write: bool = False) -> None:
+    if who.role == "admin":
+        return
+    if who.role == "counselor" and _in_area(who, trainee.area):
+        return
+    if who.role == "trainee" and who.trainee_id == trainee.id:
+        return
+    if who.role == "counselor":
+        raise _deny("该学员不在您负责的区域", "this trainee is outside your areas")
+    raise _deny("只能查看本人的信息", "you may only read your own record")
+
+
+def check_shortlist(who: Principal, posting: Posting) -> None:
+    if who.is_staff:
+        return
+    if who.role == "enterprise" and who.enterprise_id == posting.enterprise_id:
+        return
+    raise _deny("只能查看本企业岗位的推荐名单",
+                "you may only read the shortlists of your own postings")
+
+
+def check_suggestions(who: Principal, trainee: Trainee) -> None:
+    check_trainee(who, trainee)
+
+
+def check_interaction(who: Principal, posting: Posting, trainee: Trainee, kind: str) -> None:
+    """Staff log anything; an enterprise logs its postings' steps; a trainee their own."""
+    if who.role == "admin" or (who.role == "counselor" and _in_area(who, trainee.area)):
+        return
+    if who.role == "enterprise" and who.enterprise_id == posting.enterprise_id \
+            and kind not in ("recommended", "withdrawn"):
+        return
+    if who.role == "trainee" and who.trainee_id == trainee.id \
+            and kind in ("viewed", "withdrawn"):
+        return
+    raise _deny("无权记录此求职进展", "you may not record this step for this posting and trainee")
+
+
+def can_see_contact(who: Principal, trainee: Trainee) -> bool:
+    if trainee.deleted_at is not None:
+        return False
+    if who.role == "admin" or (who.role == "counselor" and _in_area(who, trainee.area)):
+        return True
+    if who.role == "trainee":
+        return who.trainee_id == trainee.id
+    return who.role == "enterprise" and trainee.consent_share_contact
+
+
+def shortlist_areas(who: Principal) -> tuple[str, ...] | None:
+    """The trainee areas a shortlist may show to this user (None: every area)."""
+    return who.areas if who.role == "counselor" else None
+
+
+def scope_enterprises(who: Principal, query: Select[Any]) -> Select[Any]:
+    if who.role == "enterprise":
+        return query.where(Enterprise.id == who.enterprise_id)
+    return query
+
+
+def scope_postings(who: Principal, query: Select[Any]) -> Select[Any]:
+    if who.role == "enterprise":
+        return query.where(Posting.enterprise_id == who.enterprise_id)
+    if who.role == "trainee":
+        return query.where(Posting.status == "open")
+    return query
+
+
+def scope_courses(who: Principal, query: Select[Any]) -> Select[Any]:
+    if who.role == "enterprise":
+        return query.where(Course.order_enterprise_id == who.enterprise_id)
+    return query
+
+
+def scope_trainees(who: Principal, query: Select[Any]) -> Select[Any]:
+    query = query.where(Trainee.deleted_at.is_(None))
+    if who.role == "admin":
+        return query
+    if who.role == "counselor":
+        return query if who.areas is None else query.where(Trainee.area.in_(who.areas))
+    if who.role == "trainee":
+        return query.where(Trainee.id == who.trainee_id)
+    raise _deny("企业账号不能浏览学员名单，请通过岗位推荐名单查看",
+                "enterprise accounts cannot list trainees: use a posting's shortlist")

@@ -1,0 +1,99 @@
+"""The FastAPI application: :func:`create_app` wires settings, store, index and routes.
+
+Nothing is created at import: the lifespan opens the engine, migrates the database,
+seeds the bundled sample market into an empty store (unless ``seed_sample`` is off),
+creates the demo accounts, builds the matching index from the store and keeps them on
+``app.state``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from api.db import make_engine, make_sessionmaker, migrate
+from api.errors import install_error_handlers
+from api.middleware import BodyLimit, Idempotency
+from api.routes import (
+    auth,
+    courses,
+    enterprises,
+    imports,
+    matching,
+    metrics,
+    model,
+    outcomes,
+    postings,
+    system,
+    trainees,
+)
+from api.security import LoginLimiter
+from api.services.bootstrap import ensure_demo_accounts, is_empty, seed_sample
+from api.services.index import MatchIndex
+from api.settings import Settings
+from matcher import LearnedScorer, MatcherError, Normalizer
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("talentmatch.api")
+
+
+def _learned(settings: Settings) -> LearnedScorer | None:
+    if settings.model_path and Path(settings.model_path).is_file():
+        try:
+            return LearnedScorer.load(settings.model_path)
+        except MatcherError as exc:
+            log.warning("ignoring the model at %s: %s", settings.model_path, exc)
+    return None
+
+
+def create_app(settings: Settings | None = None, *, normalizer: Normalizer | None = None
+               ) -> FastAPI:
+    """The service. ``normalizer`` may be shared between apps (tests); it is built once."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        sessions = make_sessionmaker(engine)
+        norm = normalizer or Normalizer.default()
+        with sessions() as session:
+            seeded = None
+            if settings.seed_sample and is_empty(session):
+                seeded = seed_sample(session, norm)
+            accounts = ensure_demo_accounts(session) if settings.demo_accounts else []
+            session.commit()
+            index = MatchIndex.build(session, norm, _learned(settings))
+        if seeded:
+            log.info("seeded the sample market: %s", seeded)
+        for a in accounts:
+            print(f"demo account  {a.role:<10} {a.username:<15} {a.password:<22} {a.note}")
+        app.state.engine = engine
+        app.state.sessionmaker = sessions
+        app.state.index = index
+        app.state.demo_accounts = accounts
+        app.state.login_limiter = LoginLimiter(settings.login_attempts,
+                                               settings.login_window_seconds)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(title="talentmatch", version="0.1.0", lifespan=lifespan,
+                  description="达州技能人才岗位匹配服务 / Dazhou skilled-worker matching service")
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(Idempotency)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(system.router)
+    v1 = APIRouter(prefix="/api/v1")
+    for module in (auth, enterprises, postings, courses, trainees, matching, outcomes,
+                   imports, metrics, model):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    return app

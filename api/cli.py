@@ -1,0 +1,66 @@
+"""The ``talentmatch`` console script: the library's commands plus ``serve``.
+
+``talentmatch serve`` creates the database if missing, migrates it, seeds the sample
+market into an empty store (``--no-sample`` to skip), builds the matching index, prints
+the URL and the demo accounts of each role, and serves the API with uvicorn. Every other
+command is :func:`matcher.cli.main`'s (the library never imports the service).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from matcher import cli as matcher_cli
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = matcher_cli.build_parser()
+    commands = next(a for a in parser._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    serve = commands.add_parser(
+        "serve", help="run the API service (creates, migrates and seeds the database)",
+        description="Serve the talentmatch API; settings from TALENTMATCH_* variables.")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-sample", action="store_true",
+                       help="do not seed the bundled sample market into an empty database")
+    serve.add_argument("--database-url", default=None,
+                       help="overrides TALENTMATCH_DATABASE_URL")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    overrides: dict[str, object] = {}
+    if args.no_sample:
+        overrides["seed_sample"] = False
+    if args.database_url:
+        overrides["database_url"] = args.database_url
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    app = create_app(settings)
+    base = f"http://{args.host}:{args.port}"
+    print(f"talentmatch: serving {base}  (docs: {base}/docs, database: {settings.database_url})")
+    print("demo accounts are printed below when the database is new "
+          "(role, user name, password):")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return matcher_cli.main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The SQL store: engine creation, sessions, migrations and the write lock.
+
+SQLite is the embedded default (a file, WAL journal so readers never wait for the
+writer, foreign keys on, a busy timeout); PostgreSQL is the multi-user store. Both are
+migrated by Alembic (``api/migrations``) to the same schema.
+
+SQLite's driver would open transactions lazily ("deferred"): two writers that both
+read first then fail with "database is locked" under load. The engine therefore issues
+``BEGIN`` itself, and :func:`write_lock` makes a session's transaction start with
+``BEGIN IMMEDIATE`` (the write lock taken up front; others wait ``busy_timeout``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["is_sqlite", "make_engine", "make_sessionmaker", "migrate", "write_lock"]
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_IMMEDIATE = "talentmatch_sqlite_immediate"
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the pragmas and transaction handling the service needs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level: SQLAlchemy's "begin" event issues BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def write_lock(session: Session) -> None:
+    """Start a transaction of the session holding the write lock (before any change).
+
+    SQLite: ``BEGIN IMMEDIATE``. PostgreSQL needs nothing here: callers lock rows
+    (``SELECT … FOR UPDATE``) or update atomically.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("write_lock must be taken before the session changes anything")
+    if session.in_transaction():
+        session.rollback()  # end the read transaction (e.g. the login look-up)
+    session.connection(execution_options={_IMMEDIATE: True})
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema (creates it when empty)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

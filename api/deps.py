@@ -1,0 +1,97 @@
+"""Dependencies of the routes, as ``Annotated`` aliases (``SessionDep``, ``UserDep`` …).
+
+Everything comes from ``app.state`` (set up by the lifespan of :func:`api.app.create_app`):
+nothing is created at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.access import Principal
+from api.errors import UnauthorizedError, UnprocessableError
+from api.models import User
+from api.security import read_token
+from api.services.index import MatchIndex
+from api.settings import Settings
+
+__all__ = ["IndexDep", "PageDep", "SessionDep", "SettingsDep", "UserDep"]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def get_index(request: Request) -> MatchIndex:
+    return request.app.state.index
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+IndexDep = Annotated[MatchIndex, Depends(get_index)]
+
+
+def principal_of(user: User) -> Principal:
+    areas = tuple(a for a in (user.areas or "").split("、") if a) or None
+    return Principal(user.id, user.username, user.role, user.enterprise_id, user.trainee_id,
+                     areas)
+
+
+def get_principal(settings: SettingsDep, session: SessionDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                         Depends(_bearer)]) -> Principal:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise UnauthorizedError("请先登录（POST /api/v1/auth/login），并在请求头中携带 Bearer 令牌",
+                           "sign in first (POST /api/v1/auth/login) and send the bearer token",
+                           headers=challenge)
+    user_id = read_token(settings.secret_key, credentials.credentials)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
+        raise UnauthorizedError("登录已失效，请重新登录",
+                                "the token is invalid or expired: sign in again",
+                                headers=challenge)
+    return principal_of(user)
+
+
+UserDep = Annotated[Principal, Depends(get_principal)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def get_paging(settings: SettingsDep,
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+               page_size: Annotated[int, Query(ge=1, le=10_000)] = 50) -> Paging:
+    if page_size > settings.max_page_size:
+        raise UnprocessableError(f"每页最多 {settings.max_page_size} 条",
+                            f"page_size may be at most {settings.max_page_size}")
+    return Paging(page, page_size)
+
+
+PageDep = Annotated[Paging, Depends(get_paging)]
+
+
+def check_k(settings: Settings, k: int) -> None:
+    if k > settings.max_k:
+        raise UnprocessableError(f"k 最大为 {settings.max_k}", f"k may be at most {settings.max_k}")

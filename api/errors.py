@@ -1,0 +1,123 @@
+"""One JSON error shape for every failure, with messages in Chinese and English.
+
+Every error response is ``{"error": {"status", "code", "message_zh", "message_en",
+"details"}}``. Routes and services raise :class:`ApiError` (or a subclass naming its
+status); library errors are mapped here (:class:`~matcher.matching.UnknownIdError` →
+404, other :class:`~matcher.errors.MatcherError` → 422), request validation → 422 with
+every bad field, unknown routes → 404, and anything unexpected → 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from matcher.errors import MatcherError
+from matcher.matching import UnknownIdError
+
+__all__ = ["ApiError", "ConflictError", "ForbiddenError", "NotFoundError",
+           "UnauthorizedError", "UnprocessableError", "error_body", "install_error_handlers"]
+
+log = logging.getLogger("talentmatch.api")
+
+
+class ApiError(Exception):
+    """An error a person can act on: status, a code and the message in both languages."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message_zh: str, message_en: str, *, details: Any = None,
+                 headers: dict[str, str] | None = None, status: int | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+        self.headers = headers
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+
+
+class UnauthorizedError(ApiError):
+    status, code = 401, "unauthorized"
+
+
+class ForbiddenError(ApiError):
+    status, code = 403, "forbidden"
+
+
+class NotFoundError(ApiError):
+    status, code = 404, "not_found"
+
+
+class ConflictError(ApiError):
+    status, code = 409, "conflict"
+
+
+class UnprocessableError(ApiError):
+    status, code = 422, "invalid"
+
+
+def not_found(what_zh: str, what_en: str, key: object) -> NotFoundError:
+    return NotFoundError(f"未找到{what_zh}：{key}", f"no {what_en} with id {key!r}")
+
+
+def error_body(status: int, code: str, message_zh: str, message_en: str,
+               details: Any = None) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message_zh": message_zh,
+                      "message_en": message_en, "details": details}}
+
+
+def _json(status: int, code: str, zh: str, en: str, details: Any = None,
+          headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, code, zh, en, details), status_code=status,
+                        headers=headers)
+
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "请求的地址不存在", "no such endpoint"),
+    405: ("method_not_allowed", "该地址不支持此请求方法", "this method is not allowed here"),
+    413: ("too_large", "请求内容过大", "the request body is too large"),
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_request: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, exc.code, exc.message_zh, exc.message_en, exc.details,
+                     exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg"),
+                    "type": e.get("type")} for e in exc.errors()]
+        return _json(422, "invalid", "请求参数有误，请按 details 修改后重试",
+                     "the request is invalid: fix the fields listed in details", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, zh, en = _HTTP_MESSAGES.get(
+            exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
+        return _json(exc.status_code, code, zh, en, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(UnknownIdError)
+    async def _unknown(_request: Request, exc: UnknownIdError) -> JSONResponse:
+        return _json(404, "not_found", f"匹配索引中没有该编号：{exc}", str(exc))
+
+    @app.exception_handler(MatcherError)
+    async def _matcher(_request: Request, exc: MatcherError) -> JSONResponse:
+        return _json(422, "invalid", f"无法处理：{exc}", str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _json(500, "internal", "服务器内部错误，请稍后重试或联系管理员",
+                     "internal server error: try again later or contact the administrator")

@@ -1,0 +1,140 @@
+"""Request-level protections: a body size limit (413) and idempotent POSTs.
+
+:class:`BodyLimit` refuses a body over ``max_body_bytes`` — at once when
+``Content-Length`` says so, else as soon as the streamed body passes the limit.
+:class:`Idempotency`: a POST with an ``Idempotency-Key`` header is run once per user and
+key; a repeat gets the stored response (header ``Idempotent-Replayed: true``), a repeat
+while the first is still running gets 409. Only successful responses are kept: a failed
+request changed nothing, so it may be repeated with the same key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_body
+from api.models import IdempotencyKey
+from api.security import read_token
+
+__all__ = ["BodyLimit", "Idempotency"]
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(error_body(
+        413, "too_large", f"请求内容超过 {limit} 字节上限，请拆分后再提交",
+        f"the request body exceeds the limit of {limit} bytes: split it into smaller parts"),
+        status_code=413)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", ()))
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await _too_large(self.max_bytes)(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLargeError:
+            if not started:
+                await _too_large(self.max_bytes)(scope, receive, send)
+
+
+class Idempotency(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        key = request.headers.get("idempotency-key")
+        if request.method != "POST" or not key:
+            return await call_next(request)
+        if len(key) > 200:
+            return JSONResponse(error_body(422, "invalid", "Idempotency-Key 最长 200 个字符",
+                                           "the Idempotency-Key may be 200 characters at most"),
+                                status_code=422)
+        app = request.app
+        auth = request.headers.get("authorization", "")
+        user_id = (read_token(app.state.settings.secret_key, auth[7:])
+                   if auth.lower().startswith("bearer ") else None)
+        if user_id is None:
+            return await call_next(request)  # the route answers 401
+        path = request.url.path
+        with app.state.sessionmaker() as session:
+            stored = session.scalar(select(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+            if stored is not None:
+                return _replay(stored, path)
+            session.add(IdempotencyKey(user_id=user_id, key=key, method="POST", path=path))
+            try:
+                session.commit()
+            except IntegrityError:
+                return _in_progress()
+        response = await call_next(request)
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        with app.state.sessionmaker() as session:
+            row = session.scalar(select(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+            if row is not None and 200 <= response.status_code < 300:
+                row.status_code = response.status_code
+                row.body = body.decode("utf-8", errors="replace")
+            else:
+                session.execute(delete(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+            session.commit()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return Response(body, status_code=response.status_code, headers=headers,
+                        media_type=response.media_type)
+
+
+def _in_progress() -> JSONResponse:
+    return JSONResponse(error_body(
+        409, "in_progress", "使用同一 Idempotency-Key 的请求正在处理，请稍后再查询结果",
+        "a request with this Idempotency-Key is still being processed: retry shortly"),
+        status_code=409)
+
+
+def _replay(stored: IdempotencyKey, path: str) -> Response:
+    if stored.status_code is None:
+        return _in_progress()
+    if stored.path != path:
+        return JSONResponse(error_body(
+            422, "key_reused", "该 Idempotency-Key 已用于另一请求，请为新请求换一个键",
+            "this Idempotency-Key was used for another request: use a new key"),
+            status_code=422)
+    content: Any = json.loads(stored.body) if stored.body else None
+    return JSONResponse(content, status_code=stored.status_code,
+                        headers={"Idempotent-Replayed": "true"})

@@ -1,0 +1,51 @@
+"""Sign-in: a password for a bearer token, with failed attempts rate-limited."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+
+from api.access import ROLE_LABELS
+from api.deps import SessionDep, SettingsDep, UserDep
+from api.errors import ApiError, UnauthorizedError
+from api.models import User
+from api.schemas import LoginRequest, Token, UserPublic
+from api.security import issue_token, verify_password
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+# Compared against when the user does not exist, so both cases take the same time.
+_DUMMY_HASH = ("scrypt$16384$8$1$00000000000000000000000000000000$"
+               "0000000000000000000000000000000000000000000000000000000000000000")
+
+
+@router.post("/login", response_model=Token)
+def login(body: LoginRequest, request: Request, session: SessionDep,
+          settings: SettingsDep) -> Token:
+    """Exchange a user name and password for a bearer token."""
+    limiter = request.app.state.login_limiter
+    client = request.client.host if request.client else "?"
+    key = f"{body.username.lower()}|{client}"
+    wait = limiter.retry_after(key)
+    if wait:
+        raise ApiError(f"登录失败次数过多，请 {wait} 秒后再试",
+                       f"too many failed sign-ins: try again in {wait} seconds",
+                       status=429, code="rate_limited", headers={"Retry-After": str(wait)})
+    user = session.scalar(select(User).where(User.username == body.username))
+    ok = verify_password(body.password, user.password_hash if user else _DUMMY_HASH)
+    if user is None or not ok or not user.active:
+        limiter.failed(key)
+        raise UnauthorizedError("用户名或密码错误", "wrong user name or password")
+    limiter.succeeded(key)
+    token = issue_token(settings.secret_key, user.id, settings.token_ttl_seconds)
+    return Token(access_token=token, expires_in=settings.token_ttl_seconds, role=user.role,
+                 role_label=ROLE_LABELS[user.role])
+
+
+@router.get("/me", response_model=UserPublic)
+def me(who: UserDep) -> UserPublic:
+    """The signed-in account."""
+    return UserPublic(id=who.user_id, username=who.username, role=who.role,
+                      role_label=ROLE_LABELS[who.role], enterprise_id=who.enterprise_id,
+                      trainee_id=who.trainee_id,
+                      areas=list(who.areas) if who.areas is not None else None)

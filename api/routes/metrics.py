@@ -1,0 +1,37 @@
+"""The plan's metrics (admin and counselors)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api import access
+from api.deps import SessionDep, UserDep
+from api.services import metrics
+
+router = APIRouter(prefix="/metrics", tags=["metrics"])
+
+
+@router.get("/placement")
+def placement(session: SessionDep, who: UserDep,
+              by: Annotated[str | None,
+                            Query(pattern="^(area|course|industry|occupation|period)$")] = None
+              ) -> dict[str, Any]:
+    """Graduates placed, through matching and in their trained occupation, vs 80 %."""
+    access.check_role(who, "admin", "counselor")
+    return metrics.placement(session, by)
+
+
+@router.get("/supply")
+def supply(session: SessionDep, who: UserDep) -> dict[str, Any]:
+    """Key-industry demand (headcount) and how much was met, vs 90 %."""
+    access.check_role(who, "admin", "counselor")
+    return metrics.supply(session)
+
+
+@router.get("/training")
+def training(session: SessionDep, who: UserDep) -> dict[str, Any]:
+    """Person-times trained per area and year against the plan's annex."""
+    access.check_role(who, "admin", "counselor")
+    return metrics.training(session)

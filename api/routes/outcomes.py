@@ -1,0 +1,71 @@
+"""Interactions (the outcome log) and placements (hires)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import IndexDep, PageDep, SessionDep, UserDep
+from api.models import Interaction, Placement
+from api.schemas import (
+    INTERACTION_LABELS,
+    InteractionCreate,
+    InteractionPublic,
+    InteractionsPublic,
+    PlacementCreate,
+    PlacementPublic,
+    PlacementsPublic,
+)
+from api.services import outcomes
+
+router = APIRouter(tags=["outcomes"])
+
+
+def _public(e: Interaction) -> InteractionPublic:
+    return InteractionPublic(id=e.id, kind=e.kind, kind_label=INTERACTION_LABELS[e.kind],
+                             posting_id=e.posting_id, trainee_id=e.trainee_id,
+                             actor_id=e.actor_id, at=e.at)
+
+
+@router.post("/interactions", status_code=status.HTTP_201_CREATED,
+             response_model=InteractionPublic | PlacementPublic)
+def create_interaction(body: InteractionCreate, session: SessionDep, who: UserDep,
+                       index: IndexDep) -> InteractionPublic | PlacementPublic:
+    """Log a step (``hired`` records a placement, as ``POST /placements``).
+
+    Send an ``Idempotency-Key`` header to make a retry safe."""
+    result = outcomes.record(session, index, who, body.kind, body.posting_id, body.trainee_id)
+    if isinstance(result, Placement):
+        return PlacementPublic.model_validate(result)
+    return _public(result)
+
+
+@router.get("/interactions", response_model=InteractionsPublic)
+def list_interactions(session: SessionDep, who: UserDep, paging: PageDep,
+                      posting_id: Annotated[str | None, Query(max_length=32)] = None,
+                      trainee_id: Annotated[str | None, Query(max_length=32)] = None,
+                      kind: Annotated[str | None, Query(max_length=20)] = None
+                      ) -> InteractionsPublic:
+    rows, total = outcomes.list_interactions(session, who, paging, posting_id=posting_id,
+                                             trainee_id=trainee_id, kind=kind)
+    return InteractionsPublic(items=[_public(e) for e in rows], total=total,
+                              page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/placements", status_code=status.HTTP_201_CREATED,
+             response_model=PlacementPublic)
+def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
+                     index: IndexDep) -> PlacementPublic:
+    """Hire a trainee for a posting: never beyond headcount, a trainee placed once."""
+    placement = outcomes.hire(session, index, who, body.posting_id, body.trainee_id)
+    return PlacementPublic.model_validate(placement)
+
+
+@router.get("/placements", response_model=PlacementsPublic)
+def list_placements(session: SessionDep, who: UserDep, paging: PageDep,
+                    posting_id: Annotated[str | None, Query(max_length=32)] = None
+                    ) -> PlacementsPublic:
+    rows, total = outcomes.list_placements(session, who, paging, posting_id=posting_id)
+    return PlacementsPublic(items=[PlacementPublic.model_validate(p) for p in rows],
+                            total=total, page=paging.page, page_size=paging.page_size)

@@ -1,0 +1,93 @@
+"""Passwords, login tokens and the login rate limit.
+
+Passwords are stored as scrypt hashes (``scrypt$n$r$p$salt$hash``, compared in constant
+time). Tokens are stateless and signed (HMAC-SHA256 over the user id and expiry with the
+settings' secret key). :class:`LoginLimiter` counts failed attempts per user name and
+client in a sliding window; over the limit, login answers 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+__all__ = ["LoginLimiter", "hash_password", "issue_token", "read_token", "verify_password"]
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n),
+                                r=int(r), p=int(p), dklen=len(digest) // 2)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+def _sign(secret: str, payload: str) -> str:
+    mac = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def issue_token(secret: str, user_id: int, ttl_seconds: int, *, now: float | None = None
+                ) -> str:
+    expires = int((now if now is not None else time.time()) + ttl_seconds)
+    payload = f"{user_id}.{expires}"
+    return f"{payload}.{_sign(secret, payload)}"
+
+
+def read_token(secret: str, token: str, *, now: float | None = None) -> int | None:
+    """The user id of a valid, unexpired token; None otherwise."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    payload = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(_sign(secret, payload), parts[2]):
+        return None
+    if int(parts[1]) < (now if now is not None else time.time()):
+        return None
+    return int(parts[0])
+
+
+class LoginLimiter:
+    """Failed logins per key in a sliding window (in memory, per process)."""
+
+    def __init__(self, attempts: int, window_seconds: float) -> None:
+        self.attempts = attempts
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str, *, now: float | None = None) -> int:
+        """Seconds to wait before trying again (0: may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            failures = self._failures[key]
+            while failures and failures[0] <= now - self.window:
+                failures.popleft()
+            if len(failures) < self.attempts:
+                return 0
+            return max(1, int(failures[0] + self.window - now + 0.999))
+
+    def failed(self, key: str, *, now: float | None = None) -> None:
+        with self._lock:
+            self._failures[key].append(time.monotonic() if now is None else now)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)

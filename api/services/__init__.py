@@ -1,0 +1,1 @@
+"""Business logic of the service: everything that touches the store, out of the routes."""

@@ -1,0 +1,285 @@
+"""Create, read, update and close the market's entities, checked and access-controlled.
+
+Each write is checked with the import rules, committed, and reflected in the matching
+index at once (a closed posting or a trainee without consent leaves it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from api import access
+from api.access import Principal
+from api.deps import Paging
+from api.errors import UnprocessableError
+from api.models import Course, Enterprise, Placement, Posting, Trainee, utcnow
+from api.services.index import MatchIndex
+from api.services.store import (
+    audit,
+    check_row,
+    get_or_404,
+    page_of,
+    require_absent,
+    require_exists,
+    values_of,
+)
+from matcher.reading import PostingReading, read_posting
+
+
+def _like(column: Any, text: str) -> Any:
+    return column.contains(text, autoescape=True)
+
+
+def _apply_patch(obj: Any, patch: dict[str, Any]) -> dict[str, Any]:
+    values = values_of(obj) | patch
+    return values
+
+
+# -- enterprises --------------------------------------------------------------------------
+
+def list_enterprises(session: Session, who: Principal, paging: Paging, *, area: str | None,
+                     industry: str | None, q: str | None) -> tuple[list[Enterprise], int]:
+    query: Select[Any] = access.scope_enterprises(who, select(Enterprise))
+    if area:
+        query = query.where(Enterprise.area == area)
+    if industry:
+        query = query.where(Enterprise.industry == industry)
+    if q:
+        query = query.where(_like(Enterprise.name, q))
+    return page_of(session, query.order_by(Enterprise.id), paging)
+
+
+def get_enterprise(session: Session, who: Principal, key: str) -> Enterprise:
+    e = get_or_404(session, Enterprise, key)
+    access.check_enterprise(who, e)
+    return e
+
+
+def create_enterprise(session: Session, who: Principal, values: dict[str, Any]) -> Enterprise:
+    access.check_role(who, "admin", "counselor")
+    require_absent(session, Enterprise, values["id"])
+    check_row(Enterprise, values)
+    e = Enterprise(**values)
+    session.add(e)
+    session.commit()
+    return e
+
+
+def update_enterprise(session: Session, who: Principal, key: str, patch: dict[str, Any]
+                      ) -> Enterprise:
+    e = get_or_404(session, Enterprise, key)
+    access.check_enterprise(who, e, write=True)
+    check_row(Enterprise, _apply_patch(e, patch))
+    for k, v in patch.items():
+        setattr(e, k, v)
+    session.commit()
+    return e
+
+
+# -- postings -----------------------------------------------------------------------------
+
+def list_postings(session: Session, who: Principal, paging: Paging, *,
+                  enterprise_id: str | None, area: str | None, status: str | None,
+                  occupation_code: str | None, q: str | None) -> tuple[list[Posting], int]:
+    query: Select[Any] = access.scope_postings(who, select(Posting))
+    for column, value in ((Posting.enterprise_id, enterprise_id), (Posting.area, area),
+                          (Posting.status, status), (Posting.occupation_code, occupation_code)):
+        if value:
+            query = query.where(column == value)
+    if q:
+        query = query.where(or_(_like(Posting.title, q), _like(Posting.requirements, q)))
+    return page_of(session, query.order_by(Posting.id), paging)
+
+
+def get_posting(session: Session, who: Principal, key: str) -> Posting:
+    p = get_or_404(session, Posting, key)
+    access.check_posting(who, p)
+    return p
+
+
+def create_posting(session: Session, index: MatchIndex, who: Principal,
+                   values: dict[str, Any]) -> tuple[Posting, PostingReading]:
+    access.check_role(who, "admin", "counselor", "enterprise")
+    if who.role == "enterprise":
+        if values.get("enterprise_id") not in (None, who.enterprise_id):
+            access.check_posting(who, Posting(enterprise_id=values["enterprise_id"]),
+                                 write=True)
+        values["enterprise_id"] = who.enterprise_id
+    if not values.get("enterprise_id"):
+        raise UnprocessableError("请填写企业编号 enterprise_id", "enterprise_id is required",
+                            details=[{"field": "enterprise_id"}])
+    values["id"] = values.get("id") or f"P{uuid.uuid4().hex[:12].upper()}"
+    values["opened"] = values.get("opened") or dt.date.today()
+    require_absent(session, Posting, values["id"])
+    require_exists(session, Enterprise, values["enterprise_id"], "enterprise_id")
+    check_row(Posting, values)
+    reading = read_posting(index.normalizer, values["title"], values.get("requirements") or "",
+                           values.get("min_level"))
+    values["occupation_code"] = reading.occupation.code if reading.occupation else None
+    p = Posting(**values, hired=0)
+    session.add(p)
+    session.commit()
+    index.refresh_postings(session, [p.id])
+    return p, reading
+
+
+def update_posting(session: Session, index: MatchIndex, who: Principal, key: str,
+                   patch: dict[str, Any]) -> tuple[Posting, PostingReading]:
+    p = get_or_404(session, Posting, key)
+    access.check_posting(who, p, write=True)
+    values = _apply_patch(p, patch)
+    check_row(Posting, values)
+    if values["headcount"] < p.hired:
+        raise UnprocessableError(f"招聘人数不能少于已录用人数 {p.hired}",
+                            f"headcount cannot be below the {p.hired} already hired")
+    reading = read_posting(index.normalizer, values["title"], values.get("requirements") or "",
+                           values.get("min_level"))
+    patch["occupation_code"] = reading.occupation.code if reading.occupation else None
+    for k, v in patch.items():
+        setattr(p, k, v)
+    session.commit()
+    index.refresh_postings(session, [p.id])
+    return p, reading
+
+
+def posting_reading(index: MatchIndex, p: Posting) -> PostingReading:
+    return read_posting(index.normalizer, p.title, p.requirements or "", p.min_level)
+
+
+# -- courses ------------------------------------------------------------------------------
+
+def list_courses(session: Session, who: Principal, paging: Paging, *, area: str | None,
+                 occupation_code: str | None, provider_kind: str | None
+                 ) -> tuple[list[Course], int]:
+    query: Select[Any] = access.scope_courses(who, select(Course))
+    for column, value in ((Course.area, area), (Course.occupation_code, occupation_code),
+                          (Course.provider_kind, provider_kind)):
+        if value:
+            query = query.where(column == value)
+    return page_of(session, query.order_by(Course.id), paging)
+
+
+def get_course(session: Session, who: Principal, key: str) -> Course:
+    c = get_or_404(session, Course, key)
+    if who.role == "enterprise" and c.order_enterprise_id != who.enterprise_id:
+        raise access.ForbiddenError("只能查看本企业订单式培训班",
+                                    "you may only read your own ordered courses")
+    return c
+
+
+def create_course(session: Session, who: Principal, values: dict[str, Any]) -> Course:
+    access.check_course_write(who)
+    require_absent(session, Course, values["id"])
+    require_exists(session, Enterprise, values.get("order_enterprise_id"), "order_enterprise_id")
+    check_row(Course, values)
+    c = Course(**values)
+    session.add(c)
+    session.commit()
+    return c
+
+
+def update_course(session: Session, who: Principal, key: str, patch: dict[str, Any]) -> Course:
+    access.check_course_write(who)
+    c = get_or_404(session, Course, key)
+    require_exists(session, Enterprise, patch.get("order_enterprise_id"), "order_enterprise_id")
+    check_row(Course, _apply_patch(c, patch))
+    for k, v in patch.items():
+        setattr(c, k, v)
+    session.commit()
+    return c
+
+
+# -- trainees -----------------------------------------------------------------------------
+
+def list_trainees(session: Session, who: Principal, paging: Paging, *, area: str | None,
+                  course_id: str | None, status: str | None) -> tuple[list[Trainee], int]:
+    query: Select[Any] = access.scope_trainees(who, select(Trainee))
+    for column, value in ((Trainee.area, area), (Trainee.course_id, course_id),
+                          (Trainee.status, status)):
+        if value:
+            query = query.where(column == value)
+    return page_of(session, query.order_by(Trainee.id), paging)
+
+
+def get_trainee(session: Session, who: Principal, key: str) -> Trainee:
+    t = get_or_404(session, Trainee, key)
+    access.check_trainee(who, t)
+    return t
+
+
+def create_trainee(session: Session, index: MatchIndex, who: Principal,
+                   values: dict[str, Any]) -> Trainee:
+    access.check_role(who, "admin", "counselor")
+    if who.areas is not None and values["area"] not in who.areas:
+        raise access.ForbiddenError("该学员不在您负责的区域", "this trainee is outside your areas")
+    require_absent(session, Trainee, values["id"])
+    require_exists(session, Course, values["course_id"], "course_id")
+    check_row(Trainee, values)
+    t = Trainee(**values)
+    session.add(t)
+    session.commit()
+    index.refresh_trainees(session, [t.id])
+    return t
+
+
+def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str,
+                   patch: dict[str, Any]) -> Trainee:
+    t = get_or_404(session, Trainee, key)
+    access.check_trainee(who, t, write=True)
+    if who.role == "trainee":
+        allowed = {"preferred_areas", "expected_wage", "skills", "consent_recommend",
+                   "consent_share_contact", "contact", "status"}
+        extra = sorted(set(patch) - allowed)
+        if extra:
+            raise access.ForbiddenError(f"学员本人不能修改：{'、'.join(extra)}",
+                                   f"trainees cannot change {', '.join(extra)} themselves")
+    require_exists(session, Course, patch.get("course_id"), "course_id")
+    check_row(Trainee, _apply_patch(t, patch))
+    for k, v in patch.items():
+        setattr(t, k, v)
+    session.commit()
+    index.refresh_trainees(session, [t.id])
+    return t
+
+
+def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str) -> None:
+    """Erase the trainee's personal data and take them out of every result at once.
+
+    The row stays (anonymized) so that placements and plan metrics keep their counts.
+    """
+    t = get_or_404(session, Trainee, key)
+    access.check_trainee(who, t, write=True)
+    t.masked_name = "已删除"
+    t.contact = None
+    t.certificates = None
+    t.skills = None
+    t.preferred_areas = None
+    t.expected_wage = None
+    t.consent_recommend = False
+    t.consent_share_contact = False
+    if session.scalar(select(Placement.id).where(Placement.trainee_id == t.id)) is None:
+        t.status = "withdrawn"
+    t.deleted_at = utcnow()
+    session.commit()
+    index.refresh_trainees(session, [t.id])
+
+
+def read_trainees_audited(session: Session, who: Principal, trainees: list[Trainee],
+                          action: str, present: Any) -> list[Any]:
+    """Present trainees and write one audit entry per trainee read by someone else."""
+    out, ids, flags = [], [], []
+    for t in trainees:
+        public, shown = present(t, who)
+        out.append(public)
+        if who.trainee_id != t.id:
+            ids.append(t.id)
+            flags.append(shown)
+    if ids:
+        audit(session, who.user_id, ids, action, flags)
+        session.commit()
+    return out

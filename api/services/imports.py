@@ -1,0 +1,111 @@
+"""Importing a CSV or XLSX table: dry run, all-or-nothing, every bad row reported.
+
+The file is read as text (so ids and phone numbers keep their digits), checked with
+:func:`matcher.schemas.validate` and against the store (a posting's enterprise, a
+trainee's course, a course's ordering enterprise must exist in the file or the store);
+then either nothing is stored (problems, or a dry run) or every row is inserted or
+updated by id in one transaction, and the matching index follows.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import UnprocessableError
+from api.models import Course, Enterprise
+from api.services.index import MatchIndex
+from api.services.tables import MODELS, rows_from_frame, upsert
+from matcher.schemas import SCHEMAS, Problem, validate
+
+_LINKS = {"postings": ("enterprise_id", Enterprise, "enterprises"),
+          "courses": ("order_enterprise_id", Enterprise, "enterprises"),
+          "trainees": ("course_id", Course, "courses")}
+
+
+def read_table(filename: str, content: bytes) -> pd.DataFrame:
+    name = filename.lower()
+    try:
+        if name.endswith((".xlsx", ".xlsm")):
+            return pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
+        if name.endswith((".csv", ".txt")):
+            return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
+                               encoding="utf-8-sig")
+    except Exception as exc:  # any reader failure is a file the user must fix
+        raise UnprocessableError(f"文件无法读取：{exc}", f"the file cannot be read: {exc}") from exc
+    raise UnprocessableError("只能上传 .csv 或 .xlsx 文件",
+                             "only .csv and .xlsx files can be imported")
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"row": p.row, "excel_row": p.excel_row, "column": p.column, "label": p.label,
+            "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
+
+
+def import_table(session: Session, index: MatchIndex, table: str, frame: pd.DataFrame, *,
+                 dry_run: bool) -> dict[str, Any]:
+    report = validate(table, frame)
+    problems = [_problem(p) for p in report.problems]
+    rows: list[dict[str, Any]] = []
+    if report.ok:
+        rows = rows_from_frame(table, frame)
+        if table in _LINKS:
+            column, parent, parent_table = _LINKS[table]
+            attr = "enterprise_id" if column == "enterprise_id" else column
+            wanted = {r[attr] for r in rows if r.get(attr)}
+            known = set(session.scalars(select(parent.id).where(  # type: ignore[attr-defined]
+                parent.id.in_(wanted)))) if wanted else set()  # type: ignore[attr-defined]
+            schema = SCHEMAS[table]
+            label = schema.column(column).label
+            data_rows = [i for i in range(len(frame)) if frame.iloc[i].astype(str).str.strip()
+                         .ne("").any()]
+            for i, r in zip(data_rows, rows, strict=True):
+                if r.get(attr) and r[attr] not in known:
+                    problems.append({"row": i + 1, "excel_row": i + 2, "column": column,
+                                     "label": label, "value": r[attr],
+                                     "reason_zh":
+                                         f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
+                                     "reason_en": f"no such id in {parent_table}: import it first"})
+    existing = 0
+    if not problems and rows:
+        model = MODELS[table]
+        ids = [r["id"] for r in rows]
+        existing = len(set(session.scalars(select(model.id).where(  # type: ignore[attr-defined]
+            model.id.in_(ids)))))  # type: ignore[attr-defined]
+    summary = {"table": table, "rows": len(rows) if rows else report.rows,
+               "dry_run": dry_run, "ok": not problems, "stored": False,
+               "created": len(rows) - existing if not problems else 0,
+               "updated": existing if not problems else 0,
+               "ignored_columns": list(report.ignored_columns), "problems": problems}
+    if problems:
+        if dry_run:
+            return summary
+        raise UnprocessableError(
+            f"发现 {len(problems)} 处错误，未导入任何数据，请按 details 修改后重新上传",
+                            f"{len(problems)} problems found: nothing was imported; fix the rows "
+                            "listed in details and upload again", details=summary)
+    if dry_run:
+        return summary
+    upsert(session, table, rows, index.normalizer)
+    session.commit()
+    ids = [r["id"] for r in rows]
+    if table == "trainees":
+        index.refresh_trainees(session, ids)
+    elif table == "postings":
+        index.refresh_postings(session, ids)
+    summary["stored"] = True
+    return summary
+
+
+def template(table: str, fmt: str) -> bytes:
+    frame = SCHEMAS[table].template()
+    if fmt == "csv":
+        return frame.to_csv(index=False).encode("utf-8-sig")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=SCHEMAS[table].label)
+    return buffer.getvalue()

@@ -1,0 +1,112 @@
+"""Shortlists and suggestions as users see them: access, contact rules, logging, audit.
+
+Serving a shortlist logs a ``recommended`` interaction per trainee shown (what makes a
+later hire count as *through matching*), and audits the personal data shown.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import access
+from api.access import Principal
+from api.models import Interaction, Posting, Trainee
+from api.schemas import (
+    CandidateSummary,
+    Shortlist,
+    ShortlistItem,
+    SuggestionItem,
+    Suggestions,
+    UnlockPublic,
+)
+from api.services.index import MatchIndex
+from api.services.store import audit, get_or_404
+from matcher import Filters
+
+
+def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: str, k: int,
+              *, level_tolerance: int = 0, require_area: bool = True,
+              areas: tuple[str, ...] | None = None) -> Shortlist:
+    posting = get_or_404(session, Posting, posting_id)
+    access.check_shortlist(who, posting)
+    allowed = access.shortlist_areas(who)
+    if allowed is not None:
+        areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
+    filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
+    recs = index.shortlist(posting_id, k, filters)
+    trainees = {t.id: t for t in session.scalars(
+        select(Trainee).where(Trainee.id.in_([r.trainee_id for r in recs])))}
+    items = []
+    for r in recs:
+        t = trainees.get(r.trainee_id)
+        if t is None or t.deleted_at is not None or not t.consent_recommend:
+            continue  # never show anyone the store says is out, even if the index lags
+        shown = access.can_see_contact(who, t) and t.contact is not None
+        items.append(ShortlistItem(
+            rank=len(items) + 1, posting_id=r.posting_id, trainee_id=r.trainee_id,
+            score=r.score, contributions=r.contributions, reasons=list(r.reasons),
+            gaps=list(r.gaps),
+            trainee=CandidateSummary(masked_name=t.masked_name, area=t.area,
+                                     certificates=t.certificates, skills=t.skills,
+                                     contact=t.contact if shown else None,
+                                     contact_hidden=not shown)))
+    session.add_all([Interaction(kind="recommended", posting_id=posting_id,
+                                 trainee_id=i.trainee_id, actor_id=who.user_id) for i in items])
+    audit(session, who.user_id, [i.trainee_id for i in items], "shortlist",
+          [not i.trainee.contact_hidden for i in items])
+    session.commit()
+    return Shortlist(posting_id=posting_id, posting_title=posting.title, k=k,
+                     scorer=type(index.choice.scorer).__name__, items=items)
+
+
+def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id: str,
+                k: int, *, areas: tuple[str, ...] | None = None) -> Suggestions:
+    trainee = get_or_404(session, Trainee, trainee_id)
+    access.check_suggestions(who, trainee)
+    if not index.holds_trainee(trainee_id):
+        items: list[SuggestionItem] = []
+        unlocks: list[Any] = []
+    else:
+        recs, unlocks = index.suggest(trainee_id, k, Filters(areas=areas))
+        postings = {p.id: p for p in session.scalars(
+            select(Posting).where(Posting.id.in_([r.posting_id for r in recs])))}
+        items = [SuggestionItem(
+            rank=r.rank, posting_id=r.posting_id, trainee_id=r.trainee_id, score=r.score,
+            contributions=r.contributions, reasons=list(r.reasons), gaps=list(r.gaps),
+            posting_title=postings[r.posting_id].title,
+            enterprise_id=postings[r.posting_id].enterprise_id,
+            area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
+            wage_max=postings[r.posting_id].wage_max)
+            for r in recs if r.posting_id in postings]
+        session.add_all([Interaction(kind="recommended", posting_id=i.posting_id,
+                                     trainee_id=trainee_id, actor_id=who.user_id)
+                         for i in items])
+        if who.trainee_id != trainee_id:
+            audit(session, who.user_id, [trainee_id], "suggestions")
+        session.commit()
+    return Suggestions(trainee_id=trainee_id, k=k, scorer=type(index.choice.scorer).__name__,
+                       items=items,
+                       unlocks=[UnlockPublic(kind=u.kind, target=u.target, postings=u.postings,
+                                             advice=u.advice, examples=list(u.examples))
+                                for u in unlocks])
+
+
+def shortlist_xlsx(result: Shortlist) -> bytes:
+    """The shortlist as an Excel workbook with Chinese headers."""
+    rows = [{"排名": i.rank, "学员编号": i.trainee_id, "姓名": i.trainee.masked_name,
+             "区域": i.trainee.area, "证书": i.trainee.certificates or "",
+             "技能": i.trainee.skills or "",
+             "联系电话": i.trainee.contact or ("（未授权）" if i.trainee.contact_hidden else ""),
+             "得分": round(i.score, 2), "推荐理由": "；".join(i.reasons),
+             "差距": "；".join(i.gaps)} for i in result.items]
+    frame = pd.DataFrame(rows, columns=["排名", "学员编号", "姓名", "区域", "证书", "技能",
+                                        "联系电话", "得分", "推荐理由", "差距"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="推荐名单")
+    return buffer.getvalue()

@@ -1,0 +1,127 @@
+"""The outcome log (interactions) and hires (placements), hires under a lock.
+
+A hire is one transaction: on SQLite it starts with the write lock (``BEGIN
+IMMEDIATE``, :func:`api.db.write_lock`); the posting's ``hired`` count is raised by an
+atomic conditional ``UPDATE … WHERE hired < headcount`` (on PostgreSQL concurrent
+updates of the row wait for each other and re-check the condition), so a posting never
+gets more hires than its headcount; the unique trainee column of ``placements`` makes a
+second hire of the same trainee fail. A placement counts as *through matching* when
+the trainee had been recommended for that posting before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, case, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import access
+from api.access import Principal
+from api.db import write_lock
+from api.deps import Paging
+from api.errors import ConflictError
+from api.models import Interaction, Placement, Posting, Trainee, utcnow
+from api.services.index import MatchIndex
+from api.services.store import get_or_404, page_of
+
+
+def record(session: Session, index: MatchIndex, who: Principal, kind: str, posting_id: str,
+           trainee_id: str) -> Interaction | Placement:
+    if kind == "hired":
+        return hire(session, index, who, posting_id, trainee_id)
+    posting = get_or_404(session, Posting, posting_id)
+    trainee = get_or_404(session, Trainee, trainee_id)
+    access.check_interaction(who, posting, trainee, kind)
+    event = Interaction(kind=kind, posting_id=posting_id, trainee_id=trainee_id,
+                        actor_id=who.user_id)
+    session.add(event)
+    session.commit()
+    return event
+
+
+def list_interactions(session: Session, who: Principal, paging: Paging, *,
+                      posting_id: str | None, trainee_id: str | None, kind: str | None
+                      ) -> tuple[list[Interaction], int]:
+    query: Select[Any] = select(Interaction)
+    if who.role == "enterprise":
+        query = query.join(Posting, Posting.id == Interaction.posting_id).where(
+            Posting.enterprise_id == who.enterprise_id)
+    elif who.role == "trainee":
+        query = query.where(Interaction.trainee_id == who.trainee_id)
+    elif who.role == "counselor" and who.areas is not None:
+        query = query.join(Trainee, Trainee.id == Interaction.trainee_id).where(
+            Trainee.area.in_(who.areas))
+    for column, value in ((Interaction.posting_id, posting_id),
+                          (Interaction.trainee_id, trainee_id), (Interaction.kind, kind)):
+        if value:
+            query = query.where(column == value)
+    return page_of(session, query.order_by(Interaction.id), paging)
+
+
+def list_placements(session: Session, who: Principal, paging: Paging, *,
+                    posting_id: str | None) -> tuple[list[Placement], int]:
+    query: Select[Any] = select(Placement)
+    if who.role == "enterprise":
+        query = query.join(Posting, Posting.id == Placement.posting_id).where(
+            Posting.enterprise_id == who.enterprise_id)
+    elif who.role == "trainee":
+        query = query.where(Placement.trainee_id == who.trainee_id)
+    elif who.role == "counselor" and who.areas is not None:
+        query = query.join(Trainee, Trainee.id == Placement.trainee_id).where(
+            Trainee.area.in_(who.areas))
+    if posting_id:
+        query = query.where(Placement.posting_id == posting_id)
+    return page_of(session, query.order_by(Placement.id), paging)
+
+
+def _already_placed(trainee_id: str) -> ConflictError:
+    return ConflictError(f"学员 {trainee_id} 已就业，不能重复录用",
+                    f"trainee {trainee_id} is already placed: a trainee is placed once",
+                    code="already_placed")
+
+
+def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
+         trainee_id: str) -> Placement:
+    """Record a hire, transactionally; 409 when the posting is full or the trainee placed."""
+    write_lock(session)
+    posting = get_or_404(session, Posting, posting_id)
+    trainee = get_or_404(session, Trainee, trainee_id)
+    access.check_interaction(who, posting, trainee, "hired")
+    if session.scalar(select(Placement.id).where(Placement.trainee_id == trainee_id)):
+        raise _already_placed(trainee_id)
+    if posting.status == "closed":
+        raise ConflictError(f"岗位 {posting_id} 已关闭，不能录用",
+                            f"posting {posting_id} is closed", code="posting_closed")
+    raised = session.execute(
+        update(Posting)
+        .where(Posting.id == posting_id, Posting.hired < Posting.headcount,
+               Posting.status != "closed")
+        .values(hired=Posting.hired + 1,
+                status=case((Posting.hired + 1 >= Posting.headcount, "filled"),
+                            else_=Posting.status))
+        .execution_options(synchronize_session=False))
+    if raised.rowcount != 1:
+        session.rollback()
+        raise ConflictError(f"岗位 {posting_id} 已招满（{posting.headcount} 人）",
+                       f"posting {posting_id} is full: all {posting.headcount} places are taken",
+                       code="headcount_reached")
+    now = utcnow()
+    recommended = session.scalar(select(Interaction.id).where(
+        Interaction.posting_id == posting_id, Interaction.trainee_id == trainee_id,
+        Interaction.kind == "recommended", Interaction.at <= now).limit(1)) is not None
+    placement = Placement(trainee_id=trainee_id, posting_id=posting_id,
+                          through_matching=recommended, actor_id=who.user_id, at=now)
+    session.add(placement)
+    session.add(Interaction(kind="hired", posting_id=posting_id, trainee_id=trainee_id,
+                            actor_id=who.user_id, at=now))
+    trainee.status = "placed"
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _already_placed(trainee_id) from None
+    index.refresh_trainees(session, [trainee_id])
+    index.refresh_postings(session, [posting_id])
+    return placement

@@ -1,0 +1,101 @@
+"""Reading and writing the market tables: look-ups, paged lists, checked writes.
+
+Writes are checked with the same rules as imports (:func:`matcher.schemas.validate` on
+a one-row table), so that a form and a spreadsheet are held to one standard and get the
+same reasons in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from api.deps import Paging
+from api.errors import ApiError, UnprocessableError, not_found
+from api.models import AuditEntry, Base, Course, Enterprise, Posting, Trainee
+from matcher.schemas import SCHEMAS, validate
+
+__all__ = ["audit", "check_row", "get_or_404", "page_of"]
+
+M = TypeVar("M", bound=Base)
+
+_WHAT = {Enterprise: ("企业", "enterprise"), Posting: ("岗位", "posting"),
+         Course: ("培训班", "course"), Trainee: ("学员", "trainee")}
+_TABLE_OF = {Enterprise: "enterprises", Posting: "postings", Course: "courses",
+             Trainee: "trainees"}
+_KEY = {"enterprises": "enterprise_id", "postings": "posting_id", "courses": "course_id",
+        "trainees": "trainee_id"}
+
+
+def get_or_404(session: Session, model: type[M], key: str, *, lock: bool = False) -> M:
+    obj = session.get(model, key, with_for_update=lock or None)
+    if obj is None or (isinstance(obj, Trainee) and obj.deleted_at is not None):
+        zh, en = _WHAT.get(model, ("记录", "record"))  # type: ignore[call-overload]
+        raise not_found(zh, en, key)
+    return obj
+
+
+def page_of(session: Session, query: Select[Any], paging: Paging) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(session.scalars(query.offset(paging.offset).limit(paging.page_size)))
+    return rows, int(total or 0)
+
+
+def _import_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_row(model: type[Base], values: dict[str, Any]) -> None:
+    """Raise 422 with every problem when ``values`` break the import rules of the table."""
+    table = _TABLE_OF[model]
+    row = {}
+    for col in SCHEMAS[table].columns:
+        attr = "id" if col.name == _KEY[table] else (
+            "consent_recommend" if col.name == "consent" else col.name)
+        row[col.name] = _import_value(values.get(attr))
+    report = validate(table, pd.DataFrame([row], dtype=str))
+    if not report.ok:
+        details = [{"field": "id" if p.column == _KEY[table] else p.column, "label": p.label,
+                    "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
+                   for p in report.problems]
+        raise UnprocessableError(
+            "；".join(f"{d['label']}：{d['reason_zh']}" for d in details),
+            "; ".join(f"{d['field']}: {d['reason_en']}" for d in details), details=details)
+
+
+def values_of(obj: Base) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__mapper__.column_attrs}
+
+
+def require_absent(session: Session, model: type[Base], key: str) -> None:
+    if session.get(model, key) is not None:
+        zh, en = _WHAT[model]  # type: ignore[index]
+        raise ApiError(f"{zh}编号 {key} 已存在，请换一个编号或修改原记录",
+                       f"a {en} with id {key!r} exists: choose another id or update it",
+                       status=409, code="exists")
+
+
+def require_exists(session: Session, model: type[Base], key: str | None, field: str) -> None:
+    if key is not None and session.get(model, key) is None:
+        zh, en = _WHAT[model]  # type: ignore[index]
+        raise UnprocessableError(f"{field}：没有编号为 {key} 的{zh}",
+                                 f"{field}: no {en} with id {key!r}",
+                            details=[{"field": field, "value": key}])
+
+
+def audit(session: Session, actor_id: int | None, trainee_ids: list[str], action: str,
+          with_contact: list[bool] | None = None) -> None:
+    """Record that ``actor_id`` read these trainees' personal data (committed by caller)."""
+    flags = with_contact or [False] * len(trainee_ids)
+    session.add_all([AuditEntry(actor_id=actor_id, trainee_id=t, action=action,
+                                with_contact=f) for t, f in zip(trainee_ids, flags, strict=True)])

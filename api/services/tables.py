@@ -1,0 +1,207 @@
+"""Between the import tables (:mod:`matcher.schemas`) and the SQL rows.
+
+:func:`rows_from_frame` turns a validated import table into model values (ids, typed
+dates, numbers and flags); :func:`upsert` stores them, updating rows whose id exists
+(re-importing never duplicates); :func:`market_frames` reads the store back as the
+import tables the matcher is built from; :func:`read_sample` loads the bundled sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import Base, Course, Enterprise, Posting, Trainee
+from matcher import Normalizer
+from matcher.reading import read_posting
+from matcher.sample import generate_market
+from matcher.schemas import SCHEMAS
+from matcher.taxonomy import data_dir
+
+__all__ = ["MODELS", "market_frames", "read_sample", "rows_from_frame", "upsert"]
+
+MODELS: dict[str, type[Base]] = {"enterprises": Enterprise, "postings": Posting,
+                                 "courses": Course, "trainees": Trainee}
+#: Import column → model attribute, where they differ.
+_RENAMED = {"consent": "consent_recommend"}
+#: Free text kept as written (only trimmed): the matcher reads it itself.
+_FREE_TEXT = {"name", "title", "requirements", "provider", "occupation", "certificates",
+              "skills", "masked_name"}
+
+
+def _attr(table: str, column: str) -> str:
+    """The model attribute of an import column (the table's key is ``id``)."""
+    return "id" if column == SCHEMAS[table].key else _RENAMED.get(column, column)
+#: The optional import column for the separate consent to share the contact.
+SHARE_CONTACT_COLUMNS = ("consent_share_contact", "同意向企业提供联系方式")
+_TRUE = {"true", "1", "yes", "y", "t", "是", "同意", "√", "✓", "✔"}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def _text(value: Any, *, fold: bool = True) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", text) if fold else text
+    return None if text.lower() in ("", "nan", "nat", "none", "<na>", "null") else text
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if text is None:
+        return None
+    text = text.split(" ")[0].split("T")[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")
+
+
+def _int(value: Any) -> int | None:
+    text = _text(value)
+    return None if text is None else int(float(text.replace(",", "")))
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value)
+    return text is not None and text.lower() in _TRUE
+
+
+def _header(name: object) -> str:
+    return unicodedata.normalize("NFKC", str(name)).replace(" ", "").rstrip("*").lower()
+
+
+def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Model values of each non-blank row of a validated import table."""
+    schema = SCHEMAS[table]
+    by_header = {_header(c): c for c in frame.columns}
+    share = next((by_header[_header(c)] for c in SHARE_CONTACT_COLUMNS
+                  if _header(c) in by_header), None)
+    out = []
+    for _, raw in frame.iterrows():
+        if all(_text(v) is None for v in raw.tolist()):
+            continue
+        row: dict[str, Any] = {}
+        for col in schema.columns:
+            source = by_header.get(_header(col.label), by_header.get(_header(col.name)))
+            value = raw[source] if source is not None else None
+            if col.name in _FREE_TEXT:
+                row[col.name] = _text(value, fold=False)
+                continue
+            parse = {"int": _int, "date": _date, "bool": _bool}.get(col.dtype, _text)
+            row[_attr(table, col.name)] = parse(value)
+        if table == "trainees":
+            row["consent_share_contact"] = _bool(raw[share]) if share is not None else False
+        out.append(row)
+    return out
+
+
+def upsert(session: Session, table: str, rows: Sequence[dict[str, Any]],
+           normalizer: Normalizer | None = None) -> tuple[int, int]:
+    """Insert new rows and update existing ones (by id); returns (created, updated)."""
+    model = MODELS[table]
+    ids = [r["id"] for r in rows]
+    existing = {o.id: o for o in _chunked_get(session, model, ids)}  # type: ignore[attr-defined]
+    created = updated = 0
+    for row in rows:
+        if table == "postings" and normalizer is not None:
+            reading = read_posting(normalizer, row["title"], row.get("requirements") or "",
+                                   row.get("min_level"))
+            row = {**row, "occupation_code": reading.occupation.code
+                   if reading.occupation else None}
+        obj = existing.get(row["id"])
+        if obj is None:
+            session.add(model(**row))
+            created += 1
+        else:
+            for key, value in row.items():
+                setattr(obj, key, value)
+            updated += 1
+    session.flush()
+    return created, updated
+
+
+def _chunked_get(session: Session, model: type[Base], ids: Sequence[str]) -> Iterable[Any]:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        yield from session.scalars(select(model).where(model.id.in_(chunk)))  # type: ignore[attr-defined]
+
+
+def _frame(objects: Iterable[Any], table: str) -> pd.DataFrame:
+    columns = [c.name for c in SCHEMAS[table].columns]
+    records = []
+    for o in objects:
+        rec = {}
+        for name in columns:
+            value = getattr(o, _attr(table, name))
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            rec[name] = "" if value is None else str(value)
+        records.append(rec)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def enterprise_frame(objects: Iterable[Enterprise]) -> pd.DataFrame:
+    return _frame(objects, "enterprises")
+
+
+def course_frame(objects: Iterable[Course]) -> pd.DataFrame:
+    return _frame(objects, "courses")
+
+
+def posting_frame(objects: Iterable[Posting]) -> pd.DataFrame:
+    return _frame(objects, "postings")
+
+
+def trainee_frame(objects: Iterable[Trainee]) -> pd.DataFrame:
+    return _frame(objects, "trainees")
+
+
+def indexable_trainees(session: Session, ids: Sequence[str] | None = None) -> list[Trainee]:
+    """Trainees the index may hold: not deleted, consented to be recommended."""
+    query = select(Trainee).where(Trainee.deleted_at.is_(None),
+                                  Trainee.consent_recommend.is_(True))
+    if ids is not None:
+        query = query.where(Trainee.id.in_(list(ids)))
+    # populate_existing: the rows may have been changed by UPDATE statements meanwhile
+    return list(session.scalars(query.order_by(Trainee.id)
+                                .execution_options(populate_existing=True)))
+
+
+def market_frames(session: Session) -> dict[str, pd.DataFrame]:
+    """The store as the four import tables (trainees: only those the index may hold)."""
+    return {
+        "enterprises": enterprise_frame(
+            session.scalars(select(Enterprise).order_by(Enterprise.id))),
+        "courses": course_frame(session.scalars(select(Course).order_by(Course.id))),
+        "postings": posting_frame(session.scalars(select(Posting).order_by(Posting.id))),
+        "trainees": trainee_frame(indexable_trainees(session)),
+    }
+
+
+def read_sample() -> dict[str, pd.DataFrame]:
+    """The bundled synthetic sample market (``data/sample``), or the same one generated."""
+    folder = data_dir() / "sample"
+    if all((folder / f"{t}.csv").is_file() for t in SCHEMAS):
+        return {t: pd.read_csv(folder / f"{t}.csv", dtype=str, keep_default_na=False,
+                               encoding="utf-8-sig") for t in SCHEMAS}
+    market = generate_market("demo")
+    return {t: market[t] for t in SCHEMAS}

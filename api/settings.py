@@ -1,0 +1,44 @@
+"""Service settings, read once from the environment (prefix ``TALENTMATCH_``).
+
+``TALENTMATCH_DATABASE_URL`` chooses the store: the embedded SQLite file by default,
+PostgreSQL (``postgresql+psycopg://user@host/db``) for a multi-user deployment.
+Limits on ``k``, page size, upload and body size protect the service from requests
+that would otherwise make it slow for everyone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENTMATCH_", env_file=None)
+
+    database_url: str = "sqlite:///./talentmatch.db"
+    #: Signs login tokens. Set it in production; the default only suits a demo.
+    secret_key: str = Field(default="talentmatch-demo-secret-change-me", min_length=16)
+    token_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+    seed_sample: bool = True
+    #: Create the demo accounts (printed at start) when the store has no user yet.
+    demo_accounts: bool = True
+    max_k: int = Field(default=200, ge=1)
+    max_page_size: int = Field(default=200, ge=1)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    #: Where ``POST /model/train`` saves the learned scorer (JSON) and start-up loads it.
+    model_path: str | None = None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process (read once)."""
+    return Settings()
