@@ -9,6 +9,7 @@ Public API (everything else is private)::
 
 from __future__ import annotations
 
+from matcher.allocation import Allocation, allocate, allocate_shortlists, rerank_by_congestion
 from matcher.areas import Area, distance_km, distance_matrix, load_areas
 from matcher.errors import MatcherError, TaxonomyError, UnknownCodeError
 from matcher.industries import KEY_INDUSTRIES, Industry, load_industries
@@ -35,6 +36,7 @@ __all__ = [
     "KEY_INDUSTRIES",
     "LADDER",
     "SCHEMAS",
+    "Allocation",
     "Area",
     "Filters",
     "Industry",
@@ -56,6 +58,8 @@ __all__ = [
     "UnknownCodeError",
     "ValidationReport",
     "WeightedScorer",
+    "allocate",
+    "allocate_shortlists",
     "check_uscc",
     "distance_km",
     "distance_matrix",
@@ -66,6 +70,7 @@ __all__ = [
     "load_areas",
     "load_industries",
     "parse_level",
+    "rerank_by_congestion",
     "validate",
     "validate_market",
     "what_unlocks",

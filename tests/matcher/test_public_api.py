@@ -9,6 +9,7 @@ import pytest
 import matcher
 
 PUBLIC_API = [
+    "Allocation",
     "Area",
     "DEFAULT_CUTOFF",
     "Filters",
@@ -34,6 +35,8 @@ PUBLIC_API = [
     "UnknownCodeError",
     "ValidationReport",
     "WeightedScorer",
+    "allocate",
+    "allocate_shortlists",
     "check_uscc",
     "distance_km",
     "distance_matrix",
@@ -44,6 +47,7 @@ PUBLIC_API = [
     "load_areas",
     "load_industries",
     "parse_level",
+    "rerank_by_congestion",
     "validate",
     "validate_market",
     "what_unlocks",

@@ -1,0 +1,225 @@
+"""Allocation: optimality against brute force, the sparse method's gap, constraints at
+scale, determinism, and bad input."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from matcher.allocation import (
+    Allocation,
+    allocate,
+    allocate_shortlists,
+    rerank_by_congestion,
+)
+from matcher.allocation_solvers import Pairs, round_greedy
+
+#: The sparse method's objective is at least this share of the exact optimum.
+SPARSE_FACTOR = 0.99
+
+
+def random_case(n_rows: int, n_cols: int, density: float, seed: int
+                ) -> tuple[sparse.csr_array, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    mask = rng.random((n_rows, n_cols)) < density
+    values = np.where(mask, rng.random((n_rows, n_cols)), 0.0)
+    return (sparse.csr_array(values), rng.integers(0, 3, n_rows),
+            rng.integers(0, 3, n_cols))
+
+
+def brute_force(scores: sparse.csr_array, row_cap: np.ndarray, col_cap: np.ndarray) -> float:
+    coo = scores.tocoo()
+    pairs = list(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
+    best = 0.0
+    for chosen in itertools.product((0, 1), repeat=len(pairs)):
+        rows = np.zeros(len(row_cap), dtype=int)
+        cols = np.zeros(len(col_cap), dtype=int)
+        total = 0.0
+        for take, (i, j, s) in zip(chosen, pairs, strict=True):
+            if take:
+                rows[i] += 1
+                cols[j] += 1
+                total += s
+        if (rows <= row_cap).all() and (cols <= col_cap).all():
+            best = max(best, total)
+    return best
+
+
+def check_feasible(plan: Allocation, scores: sparse.csr_array, row_cap: np.ndarray,
+                   col_cap: np.ndarray) -> None:
+    n_rows, n_cols = scores.shape
+    assert (np.bincount(plan.posting, minlength=n_rows) <= row_cap).all()
+    assert (np.bincount(plan.trainee, minlength=n_cols) <= col_cap).all()
+    lookup = scores.tocsr()
+    given = np.asarray(lookup[plan.posting, plan.trainee]).ravel()
+    assert (given > 0).all(), "only candidate pairs"
+    np.testing.assert_allclose(given, plan.score)
+    assert len({(p, t) for p, t in zip(plan.posting.tolist(), plan.trainee.tolist(),
+                                      strict=True)}) == len(plan.score)
+
+
+@pytest.mark.parametrize("seed", range(12), ids=[f"seed{s}" for s in range(12)])
+def test_exact_matches_brute_force(seed: int) -> None:
+    scores, row_cap, col_cap = random_case(3, 4, 0.6, seed)
+    plan = allocate(scores, row_cap, trainee_capacity=col_cap, method="exact")
+    assert plan.objective == pytest.approx(brute_force(scores, row_cap, col_cap), abs=1e-9)
+    assert plan.bound == plan.objective and plan.gap == 0.0
+    check_feasible(plan, scores, row_cap, col_cap)
+
+
+@pytest.mark.parametrize(("shape", "per_trainee"),
+                         [((20, 60), 1), ((40, 200), 3), ((300, 2000), 2)],
+                         ids=["small-plan", "medium-lists", "larger-lists"])
+def test_sparse_is_within_factor_of_exact(shape: tuple[int, int], per_trainee: int) -> None:
+    rng = np.random.default_rng(7)
+    scores = sparse.random_array(shape, density=0.1, random_state=rng, format="csr")
+    capacity = rng.integers(1, 5, shape[0])
+    exact = allocate(scores, capacity, trainee_capacity=per_trainee, method="exact")
+    approx = allocate(scores, capacity, trainee_capacity=per_trainee, method="sparse")
+    greedy = allocate(scores, capacity, trainee_capacity=per_trainee, method="greedy")
+    assert approx.method == "sparse" and approx.iterations > 0
+    assert SPARSE_FACTOR * exact.objective <= approx.objective <= exact.objective + 1e-9
+    assert approx.bound is not None and approx.bound >= exact.objective - 1e-6
+    assert 0.5 * exact.objective <= greedy.objective <= exact.objective + 1e-9
+    for plan in (approx, greedy):
+        check_feasible(plan, scores, capacity, np.full(shape[1], per_trainee))
+
+
+def test_constraints_hold_at_scale() -> None:
+    rng = np.random.default_rng(11)
+    n_rows, n_cols, per_row = 1000, 10_000, 50
+    rows = np.repeat(np.arange(n_rows), per_row)
+    popular = rng.zipf(1.6, n_rows * per_row) % n_cols  # stars wanted by many
+    cols = np.where(rng.random(len(rows)) < 0.5, popular, rng.integers(0, n_cols, len(rows)))
+    scores = sparse.csr_array((rng.random(len(rows)), (rows, cols)), shape=(n_rows, n_cols))
+    capacity = rng.integers(1, 10, n_rows)
+    per_trainee = rng.integers(1, 4, n_cols)
+    for method in ("sparse", "greedy", "auto"):
+        plan = allocate(scores, capacity, trainee_capacity=per_trainee, method=method)
+        check_feasible(plan, scores, capacity, per_trainee)
+
+
+def test_auto_picks_exact_for_small_problems() -> None:
+    scores, row_cap, col_cap = random_case(5, 5, 0.5, 1)
+    assert allocate(scores, row_cap, trainee_capacity=col_cap).method == "exact"
+
+
+@pytest.mark.parametrize("method", ["exact", "sparse", "greedy"])
+def test_is_deterministic(method: str) -> None:
+    rng = np.random.default_rng(3)
+    scores = sparse.random_array((60, 300), density=0.1, random_state=rng, format="csr")
+    # Ties everywhere: the order of tie-breaking must not depend on anything random.
+    scores.data = np.round(scores.data, 1) + 0.1
+    runs = [allocate(scores, 3, trainee_capacity=2, method=method) for _ in range(2)]
+    for a, b in itertools.pairwise(runs):
+        np.testing.assert_array_equal(a.posting, b.posting)
+        np.testing.assert_array_equal(a.trainee, b.trainee)
+
+
+def test_triples_and_matrix_agree() -> None:
+    scores, row_cap, col_cap = random_case(6, 8, 0.5, 4)
+    coo = scores.tocoo()
+    a = allocate(scores, row_cap, trainee_capacity=col_cap, method="exact")
+    b = allocate((coo.row, coo.col, coo.data), row_cap, trainee_capacity=col_cap,
+                 method="exact")
+    assert a.objective == pytest.approx(b.objective)
+    assert a.to_frame().equals(b.to_frame())
+
+
+def test_lists_are_ranked_by_score_and_labelled() -> None:
+    scores = sparse.csr_array(np.array([[0.2, 0.9, 0.5], [0.0, 0.3, 0.8]]))
+    plan = allocate(scores, 2, trainee_capacity=1, method="exact")
+    assert [r.tolist() for r in plan.lists()] == [[1, 0], [2]]
+    frame = plan.to_frame(["P1", "P2"], ["T1", "T2", "T3"])
+    assert frame.values.tolist() == [["P1", "T2", 1, 0.9], ["P1", "T1", 2, 0.2],
+                                     ["P2", "T3", 1, 0.8]]
+
+
+def test_parallel_rounding_equals_sequential_greedy() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = 200
+        row, col = rng.integers(0, 15, n), rng.integers(0, 40, n)
+        keys = np.unique(row * 40 + col)
+        row, col = keys // 40, keys % 40
+        pairs = Pairs(row, col, rng.random(len(row)), rng.integers(0, 4, 15),
+                      rng.integers(0, 3, 40))
+        priority = np.argsort(-pairs.score, kind="stable")
+        rows_left, cols_left = pairs.row_cap.copy(), pairs.col_cap.copy()
+        expected = np.zeros(len(row), dtype=bool)
+        for i in priority:
+            if rows_left[row[i]] > 0 and cols_left[col[i]] > 0:
+                expected[i] = True
+                rows_left[row[i]] -= 1
+                cols_left[col[i]] -= 1
+        np.testing.assert_array_equal(round_greedy(pairs, priority), expected)
+
+
+def test_congestion_rerank_spreads_and_penalty_zero_is_top_k() -> None:
+    rng = np.random.default_rng(2)
+    scores = sparse.random_array((50, 80), density=0.3, random_state=rng, format="csr")
+    independent = rerank_by_congestion(scores, 5, penalty=0.0)
+    for i, ranking in enumerate(independent.lists()):
+        row = scores[[i]].toarray().ravel()
+        assert sorted(row[ranking].tolist()) == sorted(row)[::-1][:len(ranking)][::-1]
+    spread = rerank_by_congestion(scores, 5, penalty=1.0)
+    assert (np.bincount(spread.trainee).max() <= np.bincount(independent.trainee).max())
+    assert len(np.unique(spread.trainee)) >= len(np.unique(independent.trainee))
+
+
+def test_shortlists_keep_the_length_and_respect_the_core() -> None:
+    rng = np.random.default_rng(8)
+    scores = sparse.random_array((40, 120), density=0.15, random_state=rng, format="csr")
+    topped = allocate_shortlists(scores, 6, per_trainee=1)
+    core = allocate_shortlists(scores, 6, per_trainee=1, fill=False)
+    independent = rerank_by_congestion(scores, 6, penalty=0.0)
+    assert topped.method == "exact+fill" and core.method == "exact"
+    assert len(topped.score) == len(independent.score)
+    assert (np.bincount(core.trainee) <= 1).all()
+    assert {*zip(core.posting.tolist(), core.trainee.tolist(), strict=True)} <= {
+        *zip(topped.posting.tolist(), topped.trainee.tolist(), strict=True)}
+    check_feasible(topped, scores, np.full(40, 6), np.full(120, 40))
+
+
+GOOD = sparse.csr_array(np.array([[0.5, 0.2], [0.1, 0.0]]))
+BAD_INPUT = [
+    (lambda: allocate(sparse.csr_array(np.array([[-0.1, 0.2]])), 1), "≥ 0"),
+    (lambda: allocate(sparse.csr_array(np.array([[np.nan, 0.2]])), 1), "finite"),
+    (lambda: allocate(sparse.csr_array(np.array([[np.inf, 0.2]])), 1), "finite"),
+    (lambda: allocate((np.array([0, 1]), np.array([0]), np.array([0.5, 0.5])), 1),
+     "equal length"),
+    (lambda: allocate(GOOD, np.array([1, 1, 1])), "capacity must be one integer or 2"),
+    (lambda: allocate(GOOD, 1, trainee_capacity=np.array([1])), "trainee_capacity"),
+    (lambda: allocate(GOOD, -1), "≥ 0"),
+    (lambda: allocate(GOOD, 1.5), "whole numbers"),
+    (lambda: allocate(GOOD, 1, shape=(3, 3)), "does not match"),
+    (lambda: allocate((np.array([0, 0]), np.array([1, 1]), np.array([0.5, 0.4])), 1,
+                      shape=(1, 2)), "more than once"),
+    (lambda: allocate((np.array([0]), np.array([5]), np.array([0.5])), 1, shape=(1, 2)),
+     "outside the shape"),
+    (lambda: allocate(np.array([[0.5]]), 1), "scipy.sparse"),
+    (lambda: allocate(GOOD, 1, method="magic"), "method"),
+    (lambda: allocate(GOOD, 1, method="sparse", epsilon=0), "epsilon"),
+    (lambda: rerank_by_congestion(GOOD, 1, penalty=-1), "penalty"),
+    (lambda: rerank_by_congestion(GOOD, 1, order=np.array([0, 0])), "permutation"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), BAD_INPUT,
+                         ids=["negative", "nan", "inf", "lengths", "capacity-shape",
+                              "trainee-capacity-shape", "negative-capacity",
+                              "fractional-capacity", "shape-mismatch", "duplicate-pair",
+                              "index-range", "dense", "method", "epsilon", "penalty",
+                              "order"])
+def test_bad_input_raises_value_error(call: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_empty_problem() -> None:
+    plan = allocate(sparse.csr_array((3, 4)), 2, method="sparse")
+    assert plan.objective == 0.0 and len(plan.lists()) == 3
+    assert all(len(r) == 0 for r in plan.lists())
