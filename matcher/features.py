@@ -100,20 +100,19 @@ def _coverage(required: list[frozenset[int]], have: list[frozenset[int]],
               ) -> np.ndarray:
     """Share of each pair's required items that the trainee has (1 when none required)."""
     n = len(p)
-    out = np.ones(n, dtype=np.float32)
     if n and (p == p[0]).all():  # one posting, many trainees: one look-up per item
+        out = np.ones(n, dtype=np.float32)
         req = required[p[0]]
         if req:
             hits = np.zeros(n, dtype=np.float32)
-            for item in req:
-                hits += np.isin(t, trainee_rows_with.rows([item]))
+            for rows in trainee_rows_with.parts(req):
+                hits += np.isin(t, rows)
             out[:] = hits / len(req)
         return out
-    for i in range(n):  # one trainee and many postings, or mixed pairs: plain sets
-        req = required[p[i]]
-        if req:
-            out[i] = len(req & have[reading[i]]) / len(req)
-    return out
+    # One trainee and many postings, or mixed pairs: plain sets.
+    return np.array([len(req & have[r]) / len(req) if req else 1.0
+                     for req, r in zip([required[i] for i in p.tolist()], reading.tolist(),
+                                       strict=True)], dtype=np.float32)
 
 
 class FeatureBuilder:
@@ -126,6 +125,12 @@ class FeatureBuilder:
         self.similarity = occupation_similarity(ctx.occupations.items, _related(ctx))
         self.km = distance_matrix(load_areas()).astype(np.float32)
         self._mean_km = float(self.km.mean())
+
+    def willing(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Whether each trainee is willing to work in the posting's area (``area``)."""
+        area = self.postings.area[p]
+        return self.trainees.anywhere[t] | np.where(
+            area >= 0, self.trainees.preferred[t, np.maximum(area, 0)], False)
 
     def pairs(self, p: np.ndarray, t: np.ndarray) -> FeatureTable:
         """Features of the pairs ``(p[i], t[i])`` (posting and trainee rows)."""
@@ -154,8 +159,7 @@ class FeatureBuilder:
         km = np.where(known, self.km[np.maximum(pp.area[p], 0), np.maximum(tp.area[t], 0)],
                       self._mean_km)
         distance = np.clip(1 - km / _MAX_KM, 0, 1)
-        area = tp.anywhere[t] | np.where(pp.area[p] >= 0,
-                                        tp.preferred[t, np.maximum(pp.area[p], 0)], False)
+        area = self.willing(p, t)
         expected, top = tp.wage[t], pp.wage_max[p]
         over = (expected - top) / np.where(top > 0, top, np.nan)
         wage = np.where(np.isnan(over), 0.5, np.clip(1 - 2 * over, 0, 1))

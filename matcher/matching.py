@@ -138,6 +138,8 @@ class Matcher:
         p = self._row(self.postings, posting_id, "posting")
         candidates = self._trainee_candidates(p)
         t = candidates[self._trainee_ok(candidates, filters)]
+        if filters.require_area:  # what _top would drop, dropped before the features
+            t = t[self.features.willing(np.full(len(t), p), t)]
         features = self.features.pairs(np.full(len(t), p), t)
         return self._top(features, k, filters)
 
@@ -151,6 +153,8 @@ class Matcher:
         if filters.areas is not None:
             wanted = [self.postings.context.areas.get(a) for a in filters.areas]
             p = p[np.isin(self.postings.area[p], wanted)]
+        if filters.require_area:
+            p = p[self.features.willing(p, np.full(len(p), t))]
         features = self.features.pairs(p, np.full(len(p), t))
         return self._top(features, k, filters)
 
@@ -171,33 +175,22 @@ class Matcher:
 
     def _trainee_candidates(self, p: int) -> np.ndarray:
         occupation = int(self.postings.occupation[p])
-        parts = []
+        related: list[int] = []
         if occupation >= 0:
             related = np.flatnonzero(
-                self.features.similarity[occupation] >= _RETRIEVE_SIMILARITY)
-            parts.append(self.trainees.by_occupation.rows(related.tolist()))
+                self.features.similarity[occupation] >= _RETRIEVE_SIMILARITY).tolist()
         wanted = self.postings.skills[p] | self.postings.preferred_skills[p]
-        if wanted:
-            parts.append(self.trainees.by_skill.rows(sorted(wanted)))
-        if not parts:
-            return np.empty(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        return self.trainees.rows_with(related, wanted)
 
     def _posting_candidates(self, t: int) -> np.ndarray:
         reading = self.trainees.reading[t]
         held = self.trainees.occupation[reading]
         held = held[held >= 0]
-        parts = []
+        related: list[int] = []
         if len(held):
             related = np.flatnonzero(
-                (self.features.similarity[held] >= _RETRIEVE_SIMILARITY).any(axis=0))
-            parts.append(self.postings.by_occupation.rows(related.tolist()))
-        skills = self.trainees.skill_sets[reading]
-        if skills:
-            parts.append(self.postings.by_skill.rows(sorted(skills)))
-        if not parts:
-            return np.empty(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+                (self.features.similarity[held] >= _RETRIEVE_SIMILARITY).any(axis=0)).tolist()
+        return self.postings.rows_with(related, self.trainees.skill_sets[reading])
 
     def _trainee_ok(self, t: np.ndarray, filters: Filters) -> np.ndarray:
         tp = self.trainees

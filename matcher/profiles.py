@@ -2,12 +2,14 @@
 
 A prefecture holds 10^4–10^5 trainees and a province 10^6, so profiles are columns of
 numpy arrays, not objects. Trainees who wrote the same certificates and skills after
-the same course share one *reading* (what :func:`~matcher.reading.read_trainee` made of
-the text): text is normalized once per distinct reading, and the trainee columns hold
-an index into the readings. :class:`TraineeProfiles` and :class:`PostingProfiles` grow
-by :meth:`add` (an id already present is replaced: its old row is deactivated) and
-shrink by :meth:`remove`, without rebuilding what is there; per-occupation and
-per-skill row lists make retrieval a look-up.
+the same course share one *reading* (what :func:`~matcher.reading.read_trainee` makes of
+the text): each distinct certificates or skills text is read once, readings combine
+those parts, and the trainee columns hold an index into the readings. Columns that
+repeat a few values (areas, status, consent) are parsed once per distinct value.
+:class:`TraineeProfiles` and :class:`PostingProfiles` grow by :meth:`add` (an id
+already present is replaced: its old row is deactivated) and shrink by :meth:`remove`,
+without rebuilding what is there; per-occupation and per-skill row lists make
+retrieval a look-up.
 
 No column holds gender, age, ethnicity or origin: the tables have none, and nothing
 here may add them (China's Employment Promotion Law forbids matching on them).
@@ -15,45 +17,24 @@ here may add them (China's Employment Promotion Law forbids matching on them).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from matcher import columns
 from matcher.areas import AREA_ALIASES, area_names
+from matcher.columns import RowLists, Vocabulary
 from matcher.industries import industry_of_occupation, load_industries
 from matcher.levels import parse_level
 from matcher.normalize import Normalizer
-from matcher.reading import read_posting, read_trainee
+from matcher.reading import TraineeReading, combine_trainee, read_posting, read_trainee_text
 
 __all__ = ["SLOTS", "PostingProfiles", "TraineeProfiles", "Vocabulary"]
 
 #: How many certified occupations a trainee profile keeps (strongest first).
 SLOTS = 3
 _EPOCH = np.datetime64("1970-01-01", "D")
-
-
-class Vocabulary:
-    """A growing string ↔ integer mapping (skills, permits, enterprises …)."""
-
-    def __init__(self, items: Iterable[str] = ()) -> None:
-        self.items: list[str] = []
-        self.index: dict[str, int] = {}
-        for item in items:
-            self.add(item)
-
-    def add(self, item: str) -> int:
-        if item not in self.index:
-            self.index[item] = len(self.items)
-            self.items.append(item)
-        return self.index[item]
-
-    def get(self, item: object) -> int:
-        return self.index.get(item, -1) if isinstance(item, str) else -1
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 class Context:
@@ -72,8 +53,9 @@ class Context:
 
     def area(self, names: pd.Series) -> np.ndarray:
         """Area indexes (-1 unknown) of area names, aliases allowed."""
-        cleaned = names.fillna("").astype(str).str.strip().replace(AREA_ALIASES)
-        return np.array([self.areas.get(a) for a in cleaned], dtype=np.int16)
+        def index(name: str) -> int:
+            return self.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
+        return columns.per_value(names, index, np.int16)
 
     def days(self, dates: pd.Series) -> np.ndarray:
         """Days since 1970 (-1 unknown) of dates as written."""
@@ -81,34 +63,6 @@ class Context:
         out = (parsed - _EPOCH).astype("timedelta64[D]").astype(np.int64)
         out[np.isnat(parsed)] = -1
         return out.astype(np.int32)
-
-
-def _rows_by(keys: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
-    """Group ``rows`` by ``keys`` (ignoring keys < 0) into sorted arrays."""
-    keep = keys >= 0
-    keys, rows = keys[keep], rows[keep]
-    order = np.lexsort((rows, keys))
-    keys, rows = keys[order], rows[order]
-    bounds = np.flatnonzero(np.diff(keys)) + 1
-    return {int(k[0]): r for k, r in zip(np.split(keys, bounds), np.split(rows, bounds),
-                                         strict=True) if len(k)}
-
-
-class _RowLists:
-    """Per-occupation (and per-skill) row lists that accept appends."""
-
-    def __init__(self) -> None:
-        self._parts: dict[int, list[np.ndarray]] = defaultdict(list)
-
-    def extend(self, groups: dict[int, np.ndarray]) -> None:
-        for key, rows in groups.items():
-            self._parts[key].append(rows)
-
-    def rows(self, keys: Iterable[int]) -> np.ndarray:
-        parts = [p for k in keys for p in self._parts.get(k, ())]
-        if not parts:
-            return np.empty(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
 
 
 class TraineeProfiles:
@@ -128,7 +82,15 @@ class TraineeProfiles:
         n_areas, n_industries = len(context.areas), len(context.industries)
         self.ids = np.empty(0, dtype=object)
         self.row_of: dict[str, int] = {}
-        self._reading_of: dict[tuple[str, str, str, int], int] = {}
+        # A reading is keyed by its certificates text, skills text, trained occupation
+        # and level, packed in 64 bits (see _KEY_BITS); keys sorted, for searchsorted.
+        self._reading_keys = np.empty(0, dtype=np.uint64)
+        self._reading_index = np.empty(0, dtype=np.int32)
+        # Readings repeat a few distinct sets and certificate lists: keep one of each.
+        self._shared: dict[object, object] = {}
+        self._texts = (_Texts(self._shared, certificates=True),
+                       _Texts(self._shared, certificates=False))
+        self._trained = Vocabulary([""])
         self.occupation = np.empty((0, SLOTS), dtype=np.int32)
         self.level = np.empty((0, SLOTS), dtype=np.int8)
         self.skill_sets: list[frozenset[int]] = []
@@ -144,74 +106,74 @@ class TraineeProfiles:
         self.active = np.empty(0, dtype=bool)
         self.order = np.empty(0, dtype=np.int32)
         self.graduated = np.empty(0, dtype=np.int32)
-        self.by_occupation = _RowLists()
-        self.by_skill = _RowLists()
-        self.by_permit = _RowLists()
+        self.by_occupation = RowLists()
+        self.by_skill = RowLists()
+        self.by_permit = RowLists()
 
     def __len__(self) -> int:
         return int(self.active.sum())
+
+    def rows_with(self, occupations: Iterable[int], skills: Iterable[int]) -> np.ndarray:
+        """Sorted rows (active or not) holding any of the occupations or skills."""
+        parts = self.by_occupation.parts(occupations) + self.by_skill.parts(skills)
+        return columns.union_rows(parts)
 
     def add(self, trainees: pd.DataFrame, courses: pd.DataFrame | None = None) -> np.ndarray:
         """Add (or replace, by ``trainee_id``) trainees; returns their new rows."""
         ctx = self.context
         t = trainees.reset_index(drop=True)
-        course_occ = [""] * len(t)
-        course_level = [-1] * len(t)
-        order = np.full(len(t), -1, dtype=np.int32)
+        n = len(t)
+        trained = np.zeros(n, dtype=np.int64)
+        trained_level = np.full(n, -1, dtype=np.int64)
+        order = np.full(n, -1, dtype=np.int32)
         if courses is not None and "course_id" in t and len(courses):
             c = courses.drop_duplicates("course_id").set_index("course_id")
-            course = c.reindex(_text(t, "course_id")).reset_index(drop=True)
-            course_occ = _text(course, "occupation_code")
-            course_level = [_rank(v) for v in _text(course, "target_level")]
+            codes, keys = columns.factorize(t["course_id"])
+            # One row per distinct course id, and a last one for trainees without.
+            course = c.reindex([*keys, ""]).reset_index(drop=True)
+            text = columns.text_values
+            trained = np.array([self._trained.add(code) for code in
+                                text(course, "occupation_code")], dtype=np.int64)[codes]
+            trained_level = np.array([_rank(v) for v in text(course, "target_level")],
+                                     dtype=np.int64)[codes]
             order = np.array([ctx.enterprises.add(e) if e else -1
-                              for e in _text(course, "order_enterprise_id")], dtype=np.int32)
-        keys = list(zip(_text(t, "certificates"), _text(t, "skills"), course_occ,
-                        course_level, strict=True))
-        pending: list[tuple] = []
-        reading = np.array([self._reading(k, pending) for k in keys], dtype=np.int32)
-        if pending:
-            occ, lvl, industry = zip(*pending, strict=True)
-            self.occupation = np.concatenate([self.occupation, np.array(occ, dtype=np.int32)])
-            self.level = np.concatenate([self.level, np.array(lvl, dtype=np.int8)])
-            self.industry = np.concatenate([self.industry, np.array(industry, dtype=bool)])
-        rows = np.arange(len(self.ids), len(self.ids) + len(t))
+                              for e in text(course, "order_enterprise_id")],
+                             dtype=np.int32)[codes]
+        certificates, skills = (texts.ids(columns.column_or_blank(t, column), ctx)
+                                for texts, column in zip(self._texts, ("certificates", "skills"),
+                                                         strict=True))
+        reading = self._readings(columns.pack_keys(
+            (certificates, skills, trained, trained_level + 1), _KEY_BITS))
+        rows = np.arange(len(self.ids), len(self.ids) + n)
         ids = t["trainee_id"].astype(str).to_numpy(object)
         for tid in ids:
             old = self.row_of.get(tid)
             if old is not None:
                 self.active[old] = False
-        pref = _text(t, "preferred_areas")
-        anywhere = np.array([p.strip() in ("", "不限", "any") for p in pref])
-        preferred = np.zeros((len(t), len(ctx.areas)), dtype=bool)
-        for i, p in enumerate(pref):
-            for name in p.replace("，", "、").replace(",", "、").replace(";", "、").split("、"):
-                a = ctx.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
-                if a >= 0:
-                    preferred[i, a] = True
-        status = _text(t, "status")
+        wishes = columns.column_or_blank(t, "preferred_areas")
         self.ids = np.concatenate([self.ids, ids])
         self.row_of.update(zip(ids, rows.tolist(), strict=True))
         self.reading = np.concatenate([self.reading, reading])
-        self.area = np.concatenate([self.area, ctx.area(t.get("area", pd.Series("", t.index)))])
-        self.anywhere = np.concatenate([self.anywhere, anywhere])
-        self.preferred = np.concatenate([self.preferred, preferred])
+        self.area = np.concatenate([self.area, ctx.area(columns.column_or_blank(t, "area"))])
+        self.anywhere = np.concatenate([self.anywhere, columns.per_value(wishes, _anywhere, bool)])
+        self.preferred = np.concatenate([self.preferred,
+                                         columns.per_value(wishes, self._preferred, bool)])
         wage = pd.to_numeric(t.get("expected_wage"), errors="coerce")
         self.wage = np.concatenate([self.wage, np.asarray(wage, dtype=np.float32)])
-        self.seeking = np.concatenate([self.seeking, np.array([s == "seeking" for s in status])])
-        self.consent = np.concatenate([self.consent, _flags(t.get("consent"), len(t))])
-        self.active = np.concatenate([self.active, np.ones(len(t), dtype=bool)])
+        status = columns.column_or_blank(t, "status")
+        self.seeking = np.concatenate([self.seeking,
+                                       columns.per_value(status, _is_seeking, bool)])
+        self.consent = np.concatenate([self.consent, columns.flags(t.get("consent"), n)])
+        self.active = np.concatenate([self.active, np.ones(n, dtype=bool)])
         self.order = np.concatenate([self.order, order])
         self.graduated = np.concatenate([self.graduated,
                                          ctx.days(t.get("graduation_date",
                                                         pd.Series(None, t.index)))])
         occ = self.occupation[reading]
-        self.by_occupation.extend(_rows_by(occ.ravel(), np.repeat(rows, SLOTS)))
+        self.by_occupation.extend(columns.rows_by(occ.ravel(), np.repeat(rows, SLOTS)))
         for sets, lists in ((self.skill_sets, self.by_skill),
                             (self.permit_sets, self.by_permit)):
-            keys = [(s, r) for r, rd in zip(rows, reading, strict=True) for s in sets[rd]]
-            if keys:
-                pairs = np.array(keys, dtype=np.int64)
-                lists.extend(_rows_by(pairs[:, 0], pairs[:, 1]))
+            lists.extend(columns.rows_by(*columns.members(sets, reading, rows)))
         return rows
 
     def remove(self, trainee_ids: Iterable[str]) -> int:
@@ -224,28 +186,101 @@ class TraineeProfiles:
                 found += 1
         return found
 
-    def _reading(self, key: tuple[str, str, str, int], pending: list[tuple]) -> int:
-        index = self._reading_of.get(key)
-        if index is not None:
-            return index
+    def _preferred(self, text: str) -> np.ndarray:
+        """Which areas a preferred-areas text names."""
+        named = np.zeros(len(self.context.areas), dtype=bool)
+        for name in text.replace("，", "、").replace(",", "、").replace(";", "、").split("、"):
+            a = self.context.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
+            if a >= 0:
+                named[a] = True
+        return named
+
+    def _readings(self, keys: np.ndarray) -> np.ndarray:
+        """Reading index of each packed key, reading the keys not seen before."""
+        unique, inverse = np.unique(keys, return_inverse=True)
+        held = self._reading_keys
+        pos = np.minimum(np.searchsorted(held, unique), max(len(held) - 1, 0))
+        found = held[pos] == unique if len(held) else np.zeros(len(unique), dtype=bool)
+        index = np.empty(len(unique), dtype=np.int32)
+        index[found] = self._reading_index[pos[found]]
+        new = np.flatnonzero(~found)
+        index[new] = np.arange(len(self.skill_sets), len(self.skill_sets) + len(new))
+        self._add_readings(unique[new])
+        keys = np.concatenate([held, unique[new]])
+        order = np.argsort(keys, kind="stable")
+        self._reading_keys = keys[order]
+        self._reading_index = np.concatenate([self._reading_index, index[new]])[order]
+        return index[inverse]
+
+    def _add_readings(self, keys: np.ndarray) -> None:
+        """Append the reading columns of new packed keys, in their order."""
         ctx = self.context
-        certificates, skills, trained, trained_level = key
-        r = read_trainee(ctx.normalizer, certificates, skills, trained or None,
-                         None if trained_level < 0 else trained_level)
-        occ = [-1] * SLOTS
-        lvl = [-1] * SLOTS
-        industry = np.zeros(len(ctx.industries), dtype=bool)
-        for i, (code, level) in enumerate(r.certificates[:SLOTS]):
-            occ[i] = ctx.occupations.get(code)
-            lvl[i] = -1 if level is None else level
-            for name in ctx.industries_of.get(code, ()):
-                industry[ctx.industries.get(name)] = True
-        pending.append((occ, lvl, industry))
-        self.skill_sets.append(frozenset(ctx.skills.add(s) for s in r.skills))
-        self.permit_sets.append(frozenset(ctx.permits.add(p) for p in r.permits))
-        index = len(self.skill_sets) - 1
-        self._reading_of[key] = index
-        return index
+        certificates, skills = self._texts
+        occupation: list[int] = []
+        level: list[int] = []
+        industry: list[tuple[int, int]] = []
+        industries_of: dict[str, list[int]] = {}
+        fields = columns.unpack_keys(keys, _KEY_BITS)
+        for i, (c, s, code, rank) in enumerate(zip(*fields, strict=True)):
+            r = combine_trainee(certificates.parts[c], skills.parts[s],
+                                self._trained.items[code] or None, None if rank == 0 else rank - 1)
+            held = r.certificates[:SLOTS]
+            for code_held, rank_held in held:
+                occupation.append(ctx.occupations.get(code_held))
+                level.append(-1 if rank_held is None else rank_held)
+                if code_held not in industries_of:
+                    industries_of[code_held] = [ctx.industries.get(name) for name in
+                                                ctx.industries_of.get(code_held, ())]
+                industry.extend((i, j) for j in industries_of[code_held])
+            occupation.extend([-1] * (SLOTS - len(held)))
+            level.extend([-1] * (SLOTS - len(held)))
+            self.skill_sets.append(columns.share(self._shared,
+                                          certificates.skills[c] | skills.skills[s]))
+            self.permit_sets.append(columns.share(self._shared,
+                                           certificates.permits[c] | skills.permits[s]))
+        block = np.zeros((len(keys), len(ctx.industries)), dtype=bool)
+        if industry:
+            block[tuple(np.array(industry).T)] = True
+        self.occupation = np.concatenate([self.occupation,
+                                          np.array(occupation, dtype=np.int32).reshape(-1, SLOTS)])
+        self.level = np.concatenate([self.level,
+                                     np.array(level, dtype=np.int8).reshape(-1, SLOTS)])
+        self.industry = np.concatenate([self.industry, block])
+
+class _Texts:
+    """The distinct certificates (or skills) texts of trainees, each read once."""
+
+    def __init__(self, shared: dict[object, object], *, certificates: bool) -> None:
+        self.certificates = certificates
+        self.shared = shared
+        self.texts = Vocabulary()
+        self.parts: list[TraineeReading] = []
+        self.skills: list[frozenset[int]] = []
+        self.permits: list[frozenset[int]] = []
+
+    def ids(self, column: pd.Series, ctx: Context) -> np.ndarray:
+        """The text id of each value of ``column`` ("" when missing)."""
+        def text_id(text: str) -> int:
+            index = self.texts.add(text)
+            if index == len(self.parts):
+                r = read_trainee_text(ctx.normalizer, text, certificates=self.certificates)
+                # Only the certificates are kept as read; skills and permits as ids.
+                self.parts.append(columns.share(self.shared, TraineeReading(
+                    columns.share(self.shared, r.certificates), _NOTHING, _NOTHING)))
+                self.skills.append(columns.share(self.shared, frozenset(
+                    ctx.skills.add(s) for s in r.skills)))
+                self.permits.append(columns.share(self.shared, frozenset(
+                    ctx.permits.add(p) for p in r.permits)))
+            return index
+        return columns.per_value(column, text_id, np.int64)
+
+
+_NOTHING: frozenset = frozenset()
+
+
+#: Bits of a packed reading key: certificates text id, skills text id, trained
+#: occupation id, trained level + 1.
+_KEY_BITS = (24, 24, 12, 4)
 
 
 class PostingProfiles:
@@ -278,11 +313,16 @@ class PostingProfiles:
         self.enterprise = np.empty(0, dtype=np.int32)
         self.industry = np.empty(0, dtype=np.int32)
         self.opened = np.empty(0, dtype=np.int32)
-        self.by_occupation = _RowLists()
-        self.by_skill = _RowLists()
+        self.by_occupation = RowLists()
+        self.by_skill = RowLists()
 
     def __len__(self) -> int:
         return int(self.active.sum())
+
+    def rows_with(self, occupations: Iterable[int], skills: Iterable[int]) -> np.ndarray:
+        """Sorted rows (open or not) asking for any of the occupations or skills."""
+        parts = self.by_occupation.parts(occupations) + self.by_skill.parts(skills)
+        return columns.union_rows(parts)
 
     def add(self, postings: pd.DataFrame, enterprises: pd.DataFrame | None = None
             ) -> np.ndarray:
@@ -298,8 +338,9 @@ class PostingProfiles:
         cache: dict[tuple[str, str, str], object] = {}
         occupation = np.full(len(p), -1, dtype=np.int32)
         min_level = np.full(len(p), -1, dtype=np.int8)
-        for i, key in enumerate(zip(_text(p, "title"), _text(p, "requirements"),
-                                    _text(p, "min_level"), strict=True)):
+        text = columns.text_values
+        for i, key in enumerate(zip(text(p, "title"), text(p, "requirements"),
+                                    text(p, "min_level"), strict=True)):
             r = cache.get(key)
             if r is None:
                 r = cache[key] = read_posting(ctx.normalizer, *key)
@@ -312,14 +353,14 @@ class PostingProfiles:
             self.permits.append(frozenset(ctx.permits.add(s) for s in r.permits))
             self.preferred_permits.append(frozenset(ctx.permits.add(s)
                                                     for s in r.preferred_permits))
-        enterprise = np.array([ctx.enterprises.add(e) for e in _text(p, "enterprise_id")],
+        enterprise = np.array([ctx.enterprises.add(e) for e in text(p, "enterprise_id")],
                               dtype=np.int32)
         industry = np.full(len(p), -1, dtype=np.int32)
         if enterprises is not None and len(enterprises):
             by_id = enterprises.drop_duplicates("enterprise_id").set_index("enterprise_id")
-            names = by_id["industry"].reindex(_text(p, "enterprise_id"))
+            names = by_id["industry"].reindex(text(p, "enterprise_id"))
             industry = np.array([ctx.industries.get(n) for n in names], dtype=np.int32)
-        status = _text(p, "status")
+        status = text(p, "status")
         self.ids = np.concatenate([self.ids, ids])
         self.row_of.update(zip(ids, rows.tolist(), strict=True))
         self.occupation = np.concatenate([self.occupation, occupation])
@@ -337,11 +378,11 @@ class PostingProfiles:
         self.industry = np.concatenate([self.industry, industry])
         self.opened = np.concatenate([self.opened,
                                       ctx.days(p.get("opened", pd.Series(None, p.index)))])
-        self.by_occupation.extend(_rows_by(occupation.astype(np.int64), rows))
+        self.by_occupation.extend(columns.rows_by(occupation.astype(np.int64), rows))
         keys = [(s, r) for r in rows for s in self.skills[r] | self.preferred_skills[r]]
         if keys:
             sk = np.array(keys, dtype=np.int64)
-            self.by_skill.extend(_rows_by(sk[:, 0], sk[:, 1]))
+            self.by_skill.extend(columns.rows_by(sk[:, 0], sk[:, 1]))
         return rows
 
     def remove(self, posting_ids: Iterable[str]) -> int:
@@ -355,18 +396,12 @@ class PostingProfiles:
         return found
 
 
-def _text(table: pd.DataFrame, column: str) -> list[str]:
-    if column not in table:
-        return [""] * len(table)
-    return ["" if v is None or (isinstance(v, float) and v != v) else str(v)
-            for v in table[column].tolist()]
+def _anywhere(text: str) -> bool:
+    return text.strip() in ("", "不限", "any")
 
 
-def _flags(values: object, n: int) -> np.ndarray:
-    if values is None:
-        return np.zeros(n, dtype=bool)
-    truthy = {"true", "1", "yes", "y", "是", "同意", "t"}
-    return np.array([str(v).strip().lower() in truthy or v is True for v in values], dtype=bool)
+def _is_seeking(text: str) -> bool:
+    return text == "seeking"
 
 
 def _rank(value: str) -> int:

@@ -140,26 +140,47 @@ def read_trainee(norm: Normalizer, certificates: object, skills: object = "",
     >>> r.certificates, sorted(r.skills), sorted(r.permits)
     ((('6-18-02-04', 2),), ['氩弧焊'], ['低压电工作业'])
     """
+    return combine_trainee(read_trainee_text(norm, certificates, certificates=True),
+                           read_trainee_text(norm, skills, certificates=False),
+                           trained, trained_level)
+
+
+def read_trainee_text(norm: Normalizer, text: object, *, certificates: bool
+                      ) -> TraineeReading:
+    """What one of a trainee's texts names: the certificates column or the skills column.
+
+    Building profiles reads each distinct text once and combines the parts with
+    :func:`combine_trainee`, since a roster repeats the same texts in many
+    combinations. An occupation named among skills ("会电焊") is experience, not a
+    certificate: it reads as a skill.
+    """
     held: dict[str, int | None] = {}
     skill_set: set[str] = set()
     permit_set: set[str] = set()
-    for text, from_certificates in ((certificates, True), (skills, False)):
-        if not isinstance(text, str) or not text.strip():
-            continue
+    if isinstance(text, str) and text.strip():
         for m in norm.extract(text):
             if m.kind == "skill" and m.skill:
                 skill_set.add(m.skill)
             elif m.kind == "permit" and m.permit:
                 permit_set.add(m.permit)
-            elif from_certificates:
+            elif certificates:
                 held[m.code] = _stronger(held.get(m.code), m.level, m.code in held)
             else:
-                # An occupation named among skills ("会电焊") is experience, not a grade.
                 skill_set.add(m.name)
+    # Held certificates stay in the order the text named them: ties keep that order.
+    return TraineeReading(tuple(held.items()), frozenset(skill_set), frozenset(permit_set))
+
+
+def combine_trainee(certificates: TraineeReading, skills: TraineeReading,
+                    trained: str | None = None, trained_level: int | None = None
+                    ) -> TraineeReading:
+    """Combine the readings of a trainee's two texts and trained occupation."""
+    held = dict(certificates.certificates)
     if trained and trained not in held:
         held[trained] = trained_level
     order = sorted(held.items(), key=lambda kv: -(kv[1] if kv[1] is not None else -1))
-    return TraineeReading(tuple(order), frozenset(skill_set), frozenset(permit_set))
+    return TraineeReading(tuple(order), certificates.skills | skills.skills,
+                          certificates.permits | skills.permits)
 
 
 def _stronger(old: int | None, new: int | None, seen: bool) -> int | None:
