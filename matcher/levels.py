@@ -94,8 +94,13 @@ def find_level(text: str) -> tuple[int, int, int] | None:
             continue
         if rank is None:
             rank = 6 - _NUMERALS[match.group("grade")]
-        if best is None or match.start() < best[1]:
-            best = (rank, match.start(), match.end())
+        # "学徒" names an apprentice post; a grade written beside it ("电焊学徒 三级")
+        # is the certificate, so it wins whatever comes first.
+        found = (rank, match.start(), match.end())
+        grade_over_apprentice = best is not None and best[0] == 0 and rank > 0
+        earlier = best is not None and (rank > 0 or best[0] == 0) and found[1] < best[1]
+        if best is None or grade_over_apprentice or earlier:
+            best = found
     return best
 
 

@@ -159,13 +159,15 @@ def read_trainee_text(norm: Normalizer, text: object, *, certificates: bool
     permit_set: set[str] = set()
     if isinstance(text, str) and text.strip():
         for m in norm.extract(text):
+            if m.kind == "permit" and m.permit:
+                permit_set.add(m.permit)
+                continue
             if m.kind == "skill" and m.skill:
                 skill_set.add(m.skill)
-            elif m.kind == "permit" and m.permit:
-                permit_set.add(m.permit)
-            elif certificates:
+            if certificates:
+                # A certificate written by its trade ("电焊 三级") certifies the occupation.
                 held[m.code] = _stronger(held.get(m.code), m.level, m.code in held)
-            else:
+            elif m.kind != "skill":
                 skill_set.add(m.name)
     # Held certificates stay in the order the text named them: ties keep that order.
     return TraineeReading(tuple(held.items()), frozenset(skill_set), frozenset(permit_set))

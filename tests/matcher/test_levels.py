@@ -210,3 +210,12 @@ def test_format_level_rejects_unknown_style(style: str) -> None:
 @pytest.mark.parametrize("rank", range(8), ids=[f"rank{r}" for r in range(8)])
 def test_round_trip(rank: int, style: str) -> None:
     assert parse_level(format_level(rank, style=style)) == rank
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [("电焊学徒 三级/高级工", 3), ("三级 学徒", 3), ("焊工学徒", 0), ("学徒工", 0)],
+    ids=["grade-after-apprentice", "grade-before-apprentice", "apprentice-only", "ladder-name"],
+)
+def test_a_grade_beside_apprentice_wins(text: str, rank: int) -> None:
+    assert parse_level(text) == rank

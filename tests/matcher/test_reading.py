@@ -60,3 +60,8 @@ def test_trained_occupation_counts_when_no_certificate_names_it(norm: Normalizer
 def test_the_stronger_of_two_certificates_is_kept(norm: Normalizer) -> None:
     r = read_trainee(norm, "焊工 五级；焊工 三级/高级工")
     assert r.certificates == (("6-18-02-04", 3),)
+
+
+def test_a_trade_written_in_the_certificate_column_is_certified(norm: Normalizer) -> None:
+    r = read_trainee(norm, "电焊学徒 三级/高级工")
+    assert r.certificates == (("6-18-02-04", 3),)
