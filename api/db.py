@@ -12,16 +12,19 @@ read first then fail with "database is locked" under load. The engine therefore 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["is_sqlite", "make_engine", "make_sessionmaker", "migrate", "write_lock"]
+__all__ = ["GroupWriter", "is_sqlite", "make_engine", "make_sessionmaker", "migrate",
+           "write_lock"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _IMMEDIATE = "talentmatch_sqlite_immediate"
@@ -82,3 +85,66 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+class GroupWriter:
+    """Inserts the rows of concurrent requests in one shared transaction (group commit).
+
+    Every shortlist logs a ``recommended`` interaction and an audit entry per trainee
+    shown: one small write transaction per request. Writers are serialized (SQLite has
+    one write lock; waiters poll it with growing sleeps), so under load requests queued
+    for the lock rather than for the CPU. Here a request adds its rows and waits for a
+    commit that contains them: the first waiter to get the process's write mutex writes
+    everything pending at that moment, in one transaction, and the others find theirs
+    already committed. :meth:`insert` returns only after the rows are committed, as
+    before; it raises the error of the transaction that failed to write them.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._mutex = threading.Lock()  # one writing transaction of this process at a time
+        self._guard = threading.Lock()  # protects _pending
+        self._pending: list[_Rows] = []
+
+    def insert(self, rows: Sequence[tuple[Table, list[dict[str, Any]]]]) -> None:
+        """Insert ``rows`` (table, values) and wait until they are committed."""
+        mine = _Rows(rows)
+        if not any(values for _, values in rows):
+            return
+        with self._guard:
+            self._pending.append(mine)
+        with self._mutex:
+            if not mine.done:
+                with self._guard:
+                    batch, self._pending = self._pending, []
+                self._write(batch)
+        if mine.error is not None:
+            raise mine.error
+
+    def _write(self, batch: list[_Rows]) -> None:
+        error: Exception | None = None
+        try:
+            with self._sessions() as session:
+                write_lock(session)
+                by_table: dict[Table, list[dict[str, Any]]] = {}
+                for entry in batch:
+                    for table, values in entry.rows:
+                        by_table.setdefault(table, []).extend(values)
+                for table, values in by_table.items():
+                    if values:
+                        session.execute(insert(table), values)
+                session.commit()
+        except Exception as exc:  # handed to every request of the batch
+            error = exc
+        for entry in batch:
+            entry.error = error
+            entry.done = True
+
+
+class _Rows:
+    __slots__ = ("done", "error", "rows")
+
+    def __init__(self, rows: Sequence[tuple[Table, list[dict[str, Any]]]]) -> None:
+        self.rows = rows
+        self.done = False
+        self.error: Exception | None = None

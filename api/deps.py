@@ -15,13 +15,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.access import Principal
+from api.db import GroupWriter
 from api.errors import UnauthorizedError, UnprocessableError
 from api.models import User
 from api.security import read_token
 from api.services.index import MatchIndex
 from api.settings import Settings
 
-__all__ = ["IndexDep", "PageDep", "SessionDep", "SettingsDep", "UserDep"]
+__all__ = ["IndexDep", "PageDep", "SessionDep", "SettingsDep", "UserDep", "WriterDep"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -39,9 +40,14 @@ def get_index(request: Request) -> MatchIndex:
     return request.app.state.index
 
 
+def get_writer(request: Request) -> GroupWriter:
+    return request.app.state.writer
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
+WriterDep = Annotated[GroupWriter, Depends(get_writer)]
 
 
 def principal_of(user: User) -> Principal:

@@ -77,7 +77,26 @@ class BodyLimit:
                 await _too_large(self.max_bytes)(scope, receive, send)
 
 
-class Idempotency(BaseHTTPMiddleware):
+class Idempotency:
+    """Idempotent POSTs; every other request passes straight through.
+
+    Only a POST with the header pays for :class:`BaseHTTPMiddleware` (an extra task and
+    a streamed copy of the response per request): reads such as shortlists do not.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.keyed = _KeyedPosts(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and any(
+                name == b"idempotency-key" for name, _ in scope.get("headers", ())):
+            await self.keyed(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+class _KeyedPosts(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get("idempotency-key")
         if request.method != "POST" or not key:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.deps import IndexDep, SessionDep, SettingsDep, UserDep, check_k
+from api.deps import IndexDep, SessionDep, SettingsDep, UserDep, WriterDep, check_k
 from api.schemas import Shortlist, Suggestions
 from api.services import matching
 
@@ -29,27 +29,27 @@ def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
 
 @router.get("/postings/{posting_id}/shortlist", response_model=Shortlist)
 def shortlist(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
-              settings: SettingsDep, k: K = 20,
+              settings: SettingsDep, writer: WriterDep, k: K = 20,
               level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
               require_area: bool = True, area: AreaList = None) -> Shortlist:
     """The best trainees for a posting, with score, contributions, reasons and gaps."""
     check_k(settings, k)
     return matching.shortlist(session, index, who, posting_id, k,
                               level_tolerance=level_tolerance, require_area=require_area,
-                              areas=_areas(area))
+                              areas=_areas(area), writer=writer)
 
 
 @router.get("/postings/{posting_id}/shortlist.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def shortlist_export(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
-                     settings: SettingsDep, k: K = 20,
+                     settings: SettingsDep, writer: WriterDep, k: K = 20,
                      level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
                      require_area: bool = True, area: AreaList = None) -> Response:
     """The shortlist as an Excel file (contacts only where this account may see them)."""
     check_k(settings, k)
     result = matching.shortlist(session, index, who, posting_id, k,
                                 level_tolerance=level_tolerance, require_area=require_area,
-                                areas=_areas(area))
+                                areas=_areas(area), writer=writer)
     name = quote(f"推荐名单_{posting_id}.xlsx")
     return Response(matching.shortlist_xlsx(result), media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
@@ -57,7 +57,9 @@ def shortlist_export(posting_id: IdPath, session: SessionDep, who: UserDep, inde
 
 @router.get("/trainees/{trainee_id}/suggestions", response_model=Suggestions)
 def suggestions(trainee_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
-                settings: SettingsDep, k: K = 10, area: AreaList = None) -> Suggestions:
+                settings: SettingsDep, writer: WriterDep, k: K = 10, area: AreaList = None
+                ) -> Suggestions:
     """Open postings for a trainee, and what would unlock more of them."""
     check_k(settings, k)
-    return matching.suggestions(session, index, who, trainee_id, k, areas=_areas(area))
+    return matching.suggestions(session, index, who, trainee_id, k, areas=_areas(area),
+                                writer=writer)

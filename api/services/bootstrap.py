@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -34,10 +35,17 @@ def is_empty(session: Session) -> bool:
                    (Enterprise, Posting, Course, Trainee))
 
 
-def seed_sample(session: Session, normalizer: Normalizer) -> dict[str, int]:
-    """Insert the sample market (the store must be empty); returns rows per table."""
+def seed_sample(session: Session, normalizer: Normalizer,
+                tables: dict[str, pd.DataFrame] | None = None) -> dict[str, int]:
+    """Insert the sample market (the store must be empty); returns rows per table.
+
+    ``tables`` replaces the bundled sample with another market of the same import
+    tables (e.g. :func:`matcher.sample.generate_market` at a larger scale, for the load
+    benchmark); tables other than the four import tables are ignored.
+    """
     counts = {}
-    for table, frame in read_sample().items():
+    market = read_sample() if tables is None else {t: tables[t] for t in MODELS}
+    for table, frame in market.items():
         rows = rows_from_frame(table, frame)
         if table == "postings":
             for row in rows:

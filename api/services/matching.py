@@ -10,12 +10,13 @@ import io
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from api import access
 from api.access import Principal
-from api.models import Interaction, Posting, Trainee
+from api.db import GroupWriter, write_lock
+from api.models import AuditEntry, Interaction, Posting, Trainee, utcnow
 from api.schemas import (
     CandidateSummary,
     Shortlist,
@@ -25,13 +26,47 @@ from api.schemas import (
     UnlockPublic,
 )
 from api.services.index import MatchIndex
-from api.services.store import audit, get_or_404
+from api.services.store import audit_rows, get_or_404
 from matcher import Filters
+
+_INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
+_AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+
+
+def _log(session: Session, writer: GroupWriter | None, who: Principal,
+         pairs: list[tuple[str, str]], audited: list[str], action: str,
+         with_contact: list[bool] | None = None) -> None:
+    """Log a ``recommended`` interaction per (posting, trainee) shown and audit the reads.
+
+    Bulk inserts (no ORM object per row), through the app's :class:`GroupWriter` when
+    there is one (shared commits under load), else in ``session``, committed.
+    """
+    now = utcnow()
+    rows: list[tuple[Table, list[dict[str, Any]]]] = [(_INTERACTIONS, [
+        {"kind": "recommended", "posting_id": p, "trainee_id": t, "actor_id": who.user_id,
+         "at": now} for p, t in pairs]),
+        (_AUDIT_LOG, audit_rows(who.user_id, audited, action, with_contact))]
+    if writer is not None:
+        # Give the request's connection back first: the writer takes one from the same
+        # pool, and requests waiting for it must not hold them all. The objects read stay
+        # loaded (close() detaches, it does not expire).
+        session.close()
+        writer.insert(rows)
+        return
+    # The reads ran in a deferred transaction; writing from it fails at once with
+    # "database is locked" on SQLite when another request committed meanwhile: take the
+    # write lock up front instead (waits, never fails under load).
+    write_lock(session)
+    for table, values in rows:
+        if values:
+            session.execute(insert(table), values)
+    session.commit()
 
 
 def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: str, k: int,
               *, level_tolerance: int = 0, require_area: bool = True,
-              areas: tuple[str, ...] | None = None) -> Shortlist:
+              areas: tuple[str, ...] | None = None, writer: GroupWriter | None = None
+              ) -> Shortlist:
     posting = get_or_404(session, Posting, posting_id)
     access.check_shortlist(who, posting)
     allowed = access.shortlist_areas(who)
@@ -41,7 +76,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     recs = index.shortlist(posting_id, k, filters)
     trainees = {t.id: t for t in session.scalars(
         select(Trainee).where(Trainee.id.in_([r.trainee_id for r in recs])))}
-    items = []
+    items: list[ShortlistItem] = []
     for r in recs:
         t = trainees.get(r.trainee_id)
         if t is None or t.deleted_at is not None or not t.consent_recommend:
@@ -55,17 +90,16 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                                      certificates=t.certificates, skills=t.skills,
                                      contact=t.contact if shown else None,
                                      contact_hidden=not shown)))
-    session.add_all([Interaction(kind="recommended", posting_id=posting_id,
-                                 trainee_id=i.trainee_id, actor_id=who.user_id) for i in items])
-    audit(session, who.user_id, [i.trainee_id for i in items], "shortlist",
-          [not i.trainee.contact_hidden for i in items])
-    session.commit()
+    _log(session, writer, who, [(posting_id, i.trainee_id) for i in items],
+         [i.trainee_id for i in items], "shortlist",
+         [not i.trainee.contact_hidden for i in items])
     return Shortlist(posting_id=posting_id, posting_title=posting.title, k=k,
                      scorer=type(index.choice.scorer).__name__, items=items)
 
 
 def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id: str,
-                k: int, *, areas: tuple[str, ...] | None = None) -> Suggestions:
+                k: int, *, areas: tuple[str, ...] | None = None,
+                writer: GroupWriter | None = None) -> Suggestions:
     trainee = get_or_404(session, Trainee, trainee_id)
     access.check_suggestions(who, trainee)
     if not index.holds_trainee(trainee_id):
@@ -83,12 +117,8 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
             area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
             wage_max=postings[r.posting_id].wage_max)
             for r in recs if r.posting_id in postings]
-        session.add_all([Interaction(kind="recommended", posting_id=i.posting_id,
-                                     trainee_id=trainee_id, actor_id=who.user_id)
-                         for i in items])
-        if who.trainee_id != trainee_id:
-            audit(session, who.user_id, [trainee_id], "suggestions")
-        session.commit()
+        _log(session, writer, who, [(i.posting_id, trainee_id) for i in items],
+             [trainee_id] if who.trainee_id != trainee_id else [], "suggestions")
     return Suggestions(trainee_id=trainee_id, k=k, scorer=type(index.choice.scorer).__name__,
                        items=items,
                        unlocks=[UnlockPublic(kind=u.kind, target=u.target, postings=u.postings,

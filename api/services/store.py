@@ -11,15 +11,15 @@ import datetime as dt
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from api.deps import Paging
 from api.errors import ApiError, UnprocessableError, not_found
-from api.models import AuditEntry, Base, Course, Enterprise, Posting, Trainee
+from api.models import AuditEntry, Base, Course, Enterprise, Posting, Trainee, utcnow
 from matcher.schemas import SCHEMAS, validate
 
-__all__ = ["audit", "check_row", "get_or_404", "page_of"]
+__all__ = ["audit", "audit_rows", "check_row", "get_or_404", "page_of"]
 
 M = TypeVar("M", bound=Base)
 
@@ -93,9 +93,19 @@ def require_exists(session: Session, model: type[Base], key: str | None, field: 
                             details=[{"field": field, "value": key}])
 
 
+def audit_rows(actor_id: int | None, trainee_ids: list[str], action: str,
+               with_contact: list[bool] | None = None) -> list[dict[str, Any]]:
+    """The audit-log rows of ``actor_id`` reading these trainees' personal data."""
+    flags = with_contact or [False] * len(trainee_ids)
+    now = utcnow()
+    return [{"actor_id": actor_id, "trainee_id": t, "action": action, "with_contact": f,
+             "at": now} for t, f in zip(trainee_ids, flags, strict=True)]
+
+
 def audit(session: Session, actor_id: int | None, trainee_ids: list[str], action: str,
           with_contact: list[bool] | None = None) -> None:
     """Record that ``actor_id`` read these trainees' personal data (committed by caller)."""
-    flags = with_contact or [False] * len(trainee_ids)
-    session.add_all([AuditEntry(actor_id=actor_id, trainee_id=t, action=action,
-                                with_contact=f) for t, f in zip(trainee_ids, flags, strict=True)])
+    if trainee_ids:
+        # a bulk insert, not an ORM object per row: a shortlist audits every trainee shown
+        session.execute(insert(AuditEntry.__table__),  # type: ignore[arg-type]
+                        audit_rows(actor_id, trainee_ids, action, with_contact))
