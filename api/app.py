@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from api.db import make_engine, make_sessionmaker, migrate
+from api.db import GroupWriter, make_engine, make_sessionmaker, migrate
 from api.errors import install_error_handlers
 from api.middleware import BodyLimit, Idempotency
 from api.routes import (
@@ -27,7 +27,9 @@ from api.routes import (
     metrics,
     model,
     outcomes,
+    plans,
     postings,
+    reports,
     system,
     trainees,
 )
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
         app.state.engine = engine
         app.state.sessionmaker = sessions
         app.state.index = index
+        app.state.writer = GroupWriter(sessions)
         app.state.demo_accounts = accounts
         app.state.login_limiter = LoginLimiter(settings.login_attempts,
                                                settings.login_window_seconds)
@@ -93,7 +96,7 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
     app.include_router(system.router)
     v1 = APIRouter(prefix="/api/v1")
     for module in (auth, enterprises, postings, courses, trainees, matching, outcomes,
-                   imports, metrics, model):
+                   imports, metrics, model, plans, reports):
         v1.include_router(module.router)
     app.include_router(v1)
     return app

@@ -2,13 +2,16 @@
 
 ``talentmatch serve`` creates the database if missing, migrates it, seeds the sample
 market into an empty store (``--no-sample`` to skip), builds the matching index, prints
-the URL and the demo accounts of each role, and serves the API with uvicorn. Every other
+the URL and the demo accounts of each role, and serves the API with uvicorn.
+``talentmatch report --year 2026 --format xlsx|html`` writes the annual report from the
+service's database (``--database-url`` or ``TALENTMATCH_DATABASE_URL``). Every other
 command is :func:`matcher.cli.main`'s (the library never imports the service).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from matcher import cli as matcher_cli
@@ -29,7 +32,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not seed the bundled sample market into an empty database")
     serve.add_argument("--database-url", default=None,
                        help="overrides TALENTMATCH_DATABASE_URL")
+    report = commands.add_parser(
+        "report", help="write the annual report (Excel or printable HTML) from the database",
+        description="The annual report: training against the annex targets, placement "
+                    "through matching against 80 %%, key-industry supply against 90 %%, "
+                    "per area and for the city, and the largest shortages.")
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--format", choices=("xlsx", "html"), default="html")
+    report.add_argument("-o", "--output", default=None,
+                        help="the file to write (default: annual_report_YEAR.FORMAT)")
+    report.add_argument("--database-url", default=None,
+                        help="overrides TALENTMATCH_DATABASE_URL")
     return parser
+
+
+def report(args: argparse.Namespace) -> int:
+    from api.services.annual import write_annual_report
+    from api.settings import Settings
+
+    url = args.database_url or Settings().database_url
+    output = args.output or f"annual_report_{args.year}.{args.format}"
+    try:
+        summary = write_annual_report(url, args.year, args.format, output)
+    except ValueError as exc:
+        print(f"talentmatch report: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {output}: {summary}")
+    return 0
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -59,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "report":
+        return report(args)
     return matcher_cli.main(argv)
 
 

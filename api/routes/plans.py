@@ -1,0 +1,36 @@
+"""Allocation plans for a job fair (counselors and admins), with an Excel export.
+
+CPU-bound scoring and solving: plain ``def`` routes, run in the thread pool.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.deps import IndexDep, SessionDep, UserDep
+from api.services import plans
+from api.services.plan_schemas import PlanPublic, PlanRequest
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("", response_model=PlanPublic)
+def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
+              ) -> PlanPublic:
+    """Shortlists (or one-job assignments) for these postings and trainees, spread so
+    that not every posting names the same trainees; each pair with its reasons."""
+    return plans.make_plan(session, index, who, body)
+
+
+@router.post(".xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def export_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
+                ) -> Response:
+    """The same plan as an Excel file (Chinese headers; contacts only where allowed)."""
+    plan = plans.make_plan(session, index, who, body)
+    name = quote(f"分配方案_{len(plan.postings)}岗位.xlsx")
+    return Response(plans.plan_xlsx(plan), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})

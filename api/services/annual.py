@@ -1,0 +1,169 @@
+"""The annual report: per area and for the city, the plan's three goals and the shortages.
+
+Built from the service's metric code (:mod:`api.services.metrics`), so that the report
+and the metrics endpoints agree:
+
+- training person-times of the year (graduates) against the annex target — the
+  year's rows of :func:`~api.services.metrics.training`;
+- placement share through matching against 80 %, for the year's graduates so far: per
+  area, :func:`~api.services.metrics.placement` by area at the year's end (or today)
+  minus the same at the previous year's end (its counts are cumulative by graduation
+  date); for the city, its ``by=period`` group of the year;
+- key-industry supply satisfaction against 90 %: the definition of
+  :func:`~api.services.metrics.supply` (demand = headcount, met = hires up to the
+  headcount) over the key-industry postings opened in the year, by the posting's area;
+- the largest shortages and suggested order-based courses: the demand survey
+  (:func:`~api.services.reports.demand_survey`) over the whole year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from api.db import make_engine, make_sessionmaker
+from api.models import Enterprise, Posting
+from api.services import metrics
+from api.services.report_files import annual_html, annual_xlsx
+from api.services.reports import YEARS, Period, demand_survey
+from matcher import KEY_INDUSTRIES
+from matcher.taxonomy import Taxonomy
+
+__all__ = ["annual_report", "write_annual_report"]
+
+CITY = "全市"
+SHORTAGES = 10
+_COUNTS = ("graduates", "placed", "placed_through_matching", "placed_matching_training")
+
+
+def _share(part: float, whole: float) -> float | None:
+    return None if not whole else round(part / whole, 4)
+
+
+def _placement(counts: dict[str, int]) -> dict[str, Any]:
+    share = _share(counts["placed_through_matching"], counts["placed"])
+    return {**counts, "placement_rate": _share(counts["placed"], counts["graduates"]),
+            "through_matching_share": share, "goal": metrics.PLACEMENT_GOAL,
+            "meets_goal": share is not None and share >= metrics.PLACEMENT_GOAL}
+
+
+def _placement_by_area(session: Session, year: int, today: dt.date
+                       ) -> dict[str, dict[str, Any]]:
+    def cumulative(day: dt.date) -> dict[str, dict[str, int]]:
+        result = metrics.placement(session, "area", today=min(day, today))
+        return {g["group"]: {c: int(g[c]) for c in _COUNTS} for g in result.get("groups", [])}
+
+    now, before = cumulative(dt.date(year, 12, 31)), cumulative(dt.date(year - 1, 12, 31))
+    zero = dict.fromkeys(_COUNTS, 0)
+    return {area: _placement({c: now[area][c] - before.get(area, zero)[c] for c in _COUNTS})
+            for area in now}
+
+
+def _supply_by_area(session: Session, period: Period) -> dict[str, dict[str, int]]:
+    rows = session.execute(
+        select(Posting.area, Posting.headcount, Posting.hired)
+        .join(Enterprise, Enterprise.id == Posting.enterprise_id)
+        .where(Enterprise.industry.in_(KEY_INDUSTRIES), Posting.opened >= period.start,
+               Posting.opened <= period.end)).all()
+    out: dict[str, dict[str, int]] = {}
+    for area, headcount, hired in rows:
+        cell = out.setdefault(area, {"demand": 0, "met": 0})
+        cell["demand"] += headcount
+        cell["met"] += min(headcount, hired)
+    return out
+
+
+def _supply(counts: dict[str, int]) -> dict[str, Any]:
+    rate = _share(counts["met"], counts["demand"])
+    return {**counts, "satisfaction": rate, "goal": metrics.SUPPLY_GOAL,
+            "meets_goal": rate is not None and rate >= metrics.SUPPLY_GOAL}
+
+
+def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """The report of ``period`` (a year) as plain data (JSON, and the files' source)."""
+    year, today = period.start.year, today or dt.date.today()
+    training = [g for g in metrics.training(session)["groups"] if g["year"] == year]
+    placement = _placement_by_area(session, year, today)
+    supply = _supply_by_area(session, period)
+    names = [g["area_name"] for g in training]
+    names += sorted((set(placement) | set(supply)) - set(names) - {"未知"})
+    areas = []
+    for name in names:
+        annex = next((g for g in training if g["area_name"] == name), None)
+        train = ({"trained": annex["trained"], "target": annex["target"],
+                  "share": annex["share"], "meets_target": annex["meets_target"]}
+                 if annex else None)
+        areas.append({"area": name, "annex_area": annex["area"] if annex else name,
+                      "training": train,
+                      "placement": placement.get(name) or _placement(
+                          dict.fromkeys(_COUNTS, 0)),
+                      "supply": _supply(supply.get(name, {"demand": 0, "met": 0}))})
+    city_period = next((g for g in metrics.placement(session, "period", today)["groups"]
+                        if g["group"] == str(year)), None)
+    city_placement = _placement({c: int(city_period[c]) if city_period else 0
+                                 for c in _COUNTS})
+    trained = sum(g["trained"] for g in training)
+    target = sum(g["target"] for g in training)
+    city_supply = _supply({"demand": sum(s["demand"] for s in supply.values()),
+                           "met": sum(s["met"] for s in supply.values())})
+    survey = demand_survey(session, taxonomy, period)
+    shortages = [r for r in survey["rows"] if r["gap"] > 0][:SHORTAGES]
+    return {
+        "title": f"达州市技能人才培训与就业匹配年度报告（{year}年）",
+        "year": year, "generated": today.isoformat(),
+        "goals": {"placement_through_matching": metrics.PLACEMENT_GOAL,
+                  "key_industry_supply": metrics.SUPPLY_GOAL},
+        "city": {"area": CITY,
+                 "training": {"trained": trained, "target": target,
+                              "share": _share(trained, target),
+                              "meets_target": trained >= target},
+                 "placement": city_placement, "supply": city_supply},
+        "areas": areas, "shortages": shortages,
+        "suggested_courses": survey["suggested_courses"][:SHORTAGES],
+        "demand_totals": survey["totals"],
+        "notes": [
+            "培训人次：当年结业学员人数，对照《实施方案》附件分年度目标",
+            "通过匹配就业占比：当年结业学员中已就业者里，录用前曾被系统推荐到该岗位的比例"
+            "（目标 ≥ 80%）",
+            "重点产业需求满足率：当年发布的重点产业岗位招聘人数中已录用的比例（目标 ≥ 90%）",
+            "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员",
+        ]}
+
+
+def write_annual_report(url: str, year: int, fmt: str, output: str | Path) -> str:
+    """Write the report of ``year`` from the database at ``url``; returns a summary line.
+
+    Raises ``ValueError`` (a message for the command line) when the database is
+    missing or unmigrated, the year out of range or the format unknown.
+    """
+    if fmt not in ("xlsx", "html"):
+        raise ValueError(f"format must be xlsx or html, not {fmt!r}")
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(f"the year must be {YEARS[0]}–{YEARS[1]}, got {year}")
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        raise ValueError(f"no database at {url} (run `talentmatch serve` once, or pass "
+                         "--database-url)")
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("postings"):
+            raise ValueError(f"the database at {url} has no talentmatch tables")
+        with make_sessionmaker(engine)() as session:
+            report = annual_report(session, Taxonomy.default(), Period.year(year))
+    finally:
+        engine.dispose()
+    if fmt == "html":
+        Path(output).write_text(annual_html(report), encoding="utf-8")
+    else:
+        Path(output).write_bytes(annual_xlsx(report))
+    city = report["city"]
+    return (f"trained {city['training']['trained']}/{city['training']['target']}, "
+            f"through matching {city['placement']['placed_through_matching']}/"
+            f"{city['placement']['placed']}, key-industry supply {city['supply']['met']}/"
+            f"{city['supply']['demand']}")

@@ -1,0 +1,125 @@
+"""Request and response bodies of allocation plans (``POST /plans``).
+
+A plan request names the postings and trainees of, e.g., a job fair; the response
+gives each posting's list (shortlists of bounded length, or one-job assignments) with
+every pair's score, contributions, reasons and gaps, the method that chose the pairs
+and its objective, and the trainees left without any list.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.schemas import CandidateSummary, Id
+
+__all__ = ["MAX_LENGTH", "MAX_POSTINGS", "MAX_TRAINEES", "PlanComparison", "PlanItem",
+           "PlanPosting", "PlanPublic", "PlanRequest", "PlanSummary", "UnlistedTrainee"]
+
+#: Postings per plan: a job fair, not the whole market (that is a batch job).
+MAX_POSTINGS = 300
+#: Trainees per plan.
+MAX_TRAINEES = 5000
+#: The longest list a posting may get.
+MAX_LENGTH = 50
+
+
+class PlanRequest(BaseModel):
+    """The postings and trainees to plan for, and the shape of the plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    posting_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_POSTINGS)]
+    trainee_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_TRAINEES)]
+    mode: Literal["shortlists", "assignment"] = Field(
+        "shortlists", description="shortlists: bounded lists per posting, each trainee on "
+        "at most per_trainee lists; assignment: at most the remaining headcount per "
+        "posting and one job per trainee")
+    length: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
+        "list length per posting (shortlists); default 3 × the remaining headcount, "
+        f"at most {MAX_LENGTH}"))] = None
+    per_trainee: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
+        "lists per trainee at most (shortlists); default: the list places spread evenly "
+        "over the trainees who are anyone's candidate, rounded up"))] = None
+    fill: bool = Field(True, description="top short lists up by a congestion-aware "
+                       "re-ranking (shortlists)")
+    level_tolerance: Annotated[int, Field(ge=0, le=7)] = 0
+    require_area: bool = True
+
+    @model_validator(mode="after")
+    def _shortlist_options(self) -> PlanRequest:
+        if self.mode == "assignment" and (self.length is not None
+                                          or self.per_trainee is not None):
+            raise ValueError("length and per_trainee apply to mode 'shortlists' only: an "
+                             "assignment gives each posting its remaining headcount and "
+                             "each trainee one job")
+        return self
+
+
+class PlanItem(BaseModel):
+    rank: int
+    trainee_id: str
+    score: float
+    contributions: dict[str, float]
+    reasons: list[str]
+    gaps: list[str]
+    #: The trainee's rank on the posting's independent list (among the plan's trainees).
+    independent_rank: int
+    trainee: CandidateSummary
+
+
+class PlanPosting(BaseModel):
+    posting_id: str
+    title: str
+    enterprise_id: str
+    area: str
+    headcount: int
+    remaining: int
+    capacity: int
+    candidates: int
+    items: list[PlanItem]
+
+
+class UnlistedTrainee(BaseModel):
+    trainee_id: str
+    masked_name: str
+    area: str
+    reason: str
+    reason_label: str
+
+
+class PlanComparison(BaseModel):
+    """Independent top-k lists of the same lengths, for comparison."""
+
+    objective: float
+    trainees_listed: int
+    trainees_unlisted: int
+
+
+class PlanSummary(BaseModel):
+    postings: int
+    trainees: int
+    eligible_trainees: int
+    candidate_pairs: int
+    pairs_chosen: int
+    trainees_listed: int
+    trainees_unlisted: int
+
+
+class PlanPublic(BaseModel):
+    mode: str
+    mode_label: str
+    method: str
+    method_label: str
+    objective: float = Field(description="summed hire probability (score / 100) of the "
+                             "chosen pairs: the expected placements")
+    bound: float | None
+    gap: float | None = Field(description="(bound − objective) / bound; 0 when exact, "
+                              "null where the method has no bound")
+    per_trainee: int
+    scorer: str
+    summary: PlanSummary
+    independent_topk: PlanComparison | None
+    postings: list[PlanPosting]
+    unlisted: list[UnlistedTrainee]

@@ -1,0 +1,325 @@
+"""Allocation plans for a set of postings and trainees (a job fair), with an Excel export.
+
+The matcher scores and explains the candidate pairs — each posting's shortlist with no
+length limit, restricted to the areas of the given trainees, then to the trainees
+themselves — and :mod:`matcher.allocation` chooses among them: bounded shortlists
+spread so that not every posting names the same few trainees
+(:func:`~matcher.allocation.allocate_shortlists`), or one job per trainee within each
+posting's remaining headcount (:func:`~matcher.allocation.allocate`). Scores / 100
+serve as hire probabilities, so the objective reads as expected placements. Like a
+shortlist, a plan logs a ``recommended`` interaction per chosen pair and audits the
+personal data shown.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import access
+from api.access import Principal
+from api.errors import ForbiddenError, NotFoundError, UnprocessableError
+from api.models import Interaction, Posting, Trainee
+from api.schemas import CandidateSummary
+from api.services.index import MatchIndex
+from api.services.plan_schemas import (
+    MAX_LENGTH,
+    PlanComparison,
+    PlanItem,
+    PlanPosting,
+    PlanPublic,
+    PlanRequest,
+    PlanSummary,
+    UnlistedTrainee,
+)
+from api.services.store import audit
+from matcher import Allocation, Filters, Recommendation, allocate, allocate_shortlists
+from matcher.matching import UnknownIdError
+
+__all__ = ["make_plan", "plan_xlsx"]
+
+#: Default list length per posting: this many times its remaining headcount.
+LIST_MULTIPLE = 3
+#: "All candidates": the shortlist's k when candidates are scored for a plan.
+_ALL = 1_000_000
+_CHUNK = 900  # ids per IN (...) clause, under every driver's parameter limit
+
+MODE_LABELS = {"shortlists": "推荐名单（限长，分散曝光）", "assignment": "一人一岗分配"}
+METHOD_LABELS = {"exact": "精确求解（二部图 b-匹配线性规划，即最小费用流最优解）",
+                 "sparse": "近似求解（熵正则最优传输 + 贪心取整）",
+                 "greedy": "贪心（按得分依次选取）", "congestion": "拥挤度重排", "none": "无候选"}
+UNLISTED_REASONS = {
+    "no_candidate": "与所选岗位均不匹配（职业、等级或区域不符）",
+    "capacity": "名额已满：候选岗位的名单已由得分更高或选择更少的学员占用",
+    "placed": "已就业", "withdrawn": "已退出求职", "no_consent": "未同意被推荐",
+    "not_indexed": "暂未进入匹配索引"}
+
+
+@dataclass
+class _Candidates:
+    """The scored candidate pairs, postings × eligible trainees."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    probability: np.ndarray
+    recs: dict[tuple[int, int], Recommendation]
+    order: list[list[int]]  # per posting: trainee columns in the matcher's rank order
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+M = TypeVar("M", Posting, Trainee)
+
+
+def _load(session: Session, model: type[M], ids: Sequence[str]) -> dict[str, M]:
+    found: dict[str, M] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        found.update({o.id: o for o in session.scalars(select(model).where(
+            model.id.in_(chunk)))})
+    return found
+
+
+def _listing(ids: Sequence[str], limit: int = 20) -> str:
+    shown = "、".join(ids[:limit])
+    return shown + (f" 等 {len(ids)} 个" if len(ids) > limit else "")
+
+
+def _checked(session: Session, who: Principal, request: PlanRequest
+             ) -> tuple[list[Posting], list[Trainee]]:
+    """The postings and trainees of the request, or 403/404/422 naming the bad ids."""
+    access.check_role(who, "admin", "counselor")
+    posting_ids, trainee_ids = _unique(request.posting_ids), _unique(request.trainee_ids)
+    postings = _load(session, Posting, posting_ids)
+    trainees = {k: t for k, t in _load(session, Trainee, trainee_ids).items()
+                if t.deleted_at is None}
+    unknown_p = [i for i in posting_ids if i not in postings]
+    unknown_t = [i for i in trainee_ids if i not in trainees]
+    if unknown_p or unknown_t:
+        parts_zh = ([f"岗位 {_listing(unknown_p)}"] if unknown_p else []) + (
+            [f"学员 {_listing(unknown_t)}"] if unknown_t else [])
+        raise NotFoundError(f"未找到：{'；'.join(parts_zh)}。请核对编号后重试",
+                            f"unknown ids: postings {unknown_p}, trainees {unknown_t}",
+                            details={"unknown_posting_ids": unknown_p,
+                                     "unknown_trainee_ids": unknown_t})
+    refused = []
+    for tid in trainee_ids:
+        try:
+            access.check_trainee(who, trainees[tid])
+        except ForbiddenError:
+            refused.append(tid)
+    for pid in posting_ids:
+        access.check_posting(who, postings[pid])
+    if refused:
+        raise ForbiddenError(f"以下学员不在您负责的区域：{_listing(refused)}",
+                             f"these trainees are outside your areas: {refused}",
+                             details={"forbidden_trainee_ids": refused})
+    closed = [p for p in posting_ids
+              if postings[p].status != "open" or _remaining(postings[p]) < 1]
+    if closed:
+        raise UnprocessableError(
+            f"以下岗位已招满或已关闭，不能列入方案：{_listing(closed)}",
+            f"these postings are filled or closed and cannot be planned: {closed}",
+            details={"not_open_posting_ids": closed})
+    return [postings[p] for p in posting_ids], [trainees[t] for t in trainee_ids]
+
+
+def _remaining(posting: Posting) -> int:
+    return max(posting.headcount - posting.hired, 0)
+
+
+def _ineligible(index: MatchIndex, trainee: Trainee) -> str | None:
+    if trainee.status == "placed":
+        return "placed"
+    if trainee.status != "seeking":
+        return "withdrawn"
+    if not trainee.consent_recommend:
+        return "no_consent"
+    if not index.holds_trainee(trainee.id):
+        return "not_indexed"
+    return None
+
+
+def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, int],
+                areas: tuple[str, ...], request: PlanRequest) -> _Candidates:
+    filters = Filters(level_tolerance=request.level_tolerance,
+                      require_area=request.require_area, areas=areas)
+    rows, cols, values = [], [], []
+    recs: dict[tuple[int, int], Recommendation] = {}
+    order: list[list[int]] = []
+    for i, posting in enumerate(postings):
+        ranked: list[int] = []
+        try:
+            found = index.shortlist(posting.id, _ALL, filters)
+        except UnknownIdError:  # not (yet) in the index: no candidates
+            found = []
+        for rec in found:
+            j = column.get(rec.trainee_id)
+            if j is None:
+                continue
+            ranked.append(j)
+            recs[i, j] = rec
+            rows.append(i)
+            cols.append(j)
+            # Every candidate stays choosable: a score of 0 would drop the pair.
+            values.append(min(max(rec.score / 100, 1e-9), 1.0))
+        order.append(ranked)
+    return _Candidates(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
+                       np.asarray(values, dtype=float), recs, order)
+
+
+def _even_spread(lengths: np.ndarray, cand: _Candidates) -> int:
+    """Lists per trainee: the places independent lists fill, spread over the reachable."""
+    places = sum(min(int(k), len(o)) for k, o in zip(lengths, cand.order, strict=True))
+    reachable = len(np.unique(cand.cols))
+    return max(1, math.ceil(places / reachable)) if reachable else 1
+
+
+def _allocate(request: PlanRequest, capacity: np.ndarray, per_trainee: int,
+              cand: _Candidates, shape: tuple[int, int]) -> Allocation:
+    triple = (cand.rows, cand.cols, cand.probability)
+    if request.mode == "assignment":
+        return allocate(triple, capacity, trainee_capacity=1, shape=shape)
+    return allocate_shortlists(triple, capacity, per_trainee=per_trainee,
+                               fill=request.fill, shape=shape)
+
+
+def _method_label(method: str) -> str:
+    core, _, fill = method.partition("+")
+    label = METHOD_LABELS.get(core, core)
+    return label + ("，并按拥挤度补足名单" if fill else "")
+
+
+def _topk(lengths: np.ndarray, cand: _Candidates, n_eligible: int) -> PlanComparison:
+    objective, listed = 0.0, set()
+    for i, (k, ranked) in enumerate(zip(lengths, cand.order, strict=True)):
+        for j in ranked[:int(k)]:
+            objective += min(max(cand.recs[i, j].score / 100, 1e-9), 1.0)
+            listed.add(j)
+    return PlanComparison(objective=round(objective, 4), trainees_listed=len(listed),
+                          trainees_unlisted=n_eligible - len(listed))
+
+
+def _summary(who: Principal, t: Trainee) -> tuple[CandidateSummary, bool]:
+    shown = access.can_see_contact(who, t) and t.contact is not None
+    return CandidateSummary(masked_name=t.masked_name, area=t.area, certificates=t.certificates,
+                            skills=t.skills, contact=t.contact if shown else None,
+                            contact_hidden=not shown), shown
+
+
+def make_plan(session: Session, index: MatchIndex, who: Principal, request: PlanRequest
+              ) -> PlanPublic:
+    """The plan for these postings and trainees; logs the chosen pairs as recommended."""
+    postings, trainees = _checked(session, who, request)
+    reasons = {t.id: _ineligible(index, t) for t in trainees}
+    eligible = [t for t in trainees if reasons[t.id] is None]
+    column = {t.id: j for j, t in enumerate(eligible)}
+    areas = tuple(sorted({t.area for t in eligible}))
+    cand = _candidates(index, postings, column, areas, request)
+    remaining = np.array([_remaining(p) for p in postings], dtype=np.int64)
+    if request.mode == "assignment":
+        capacity = remaining
+    elif request.length is not None:
+        capacity = np.full(len(postings), request.length, dtype=np.int64)
+    else:
+        capacity = np.minimum(LIST_MULTIPLE * remaining, MAX_LENGTH)
+    per_trainee = 1 if request.mode == "assignment" else (
+        request.per_trainee or _even_spread(capacity, cand))
+    shape = (len(postings), len(eligible))
+    plan = _allocate(request, capacity, per_trainee, cand, shape) if len(cand.rows) else None
+
+    chosen = plan.lists() if plan is not None else [np.empty(0, dtype=np.int64)] * len(postings)
+    by_id = {t.id: t for t in trainees}
+    out_postings, shown_ids, shown_contact, events = [], [], [], []
+    for i, (posting, picked) in enumerate(zip(postings, chosen, strict=True)):
+        rank_of = {j: r for r, j in enumerate(cand.order[i], start=1)}
+        items = []
+        for rank, j in enumerate(picked.tolist(), start=1):
+            rec = cand.recs[i, j]
+            summary, shown = _summary(who, by_id[rec.trainee_id])
+            items.append(PlanItem(rank=rank, trainee_id=rec.trainee_id, score=rec.score,
+                                  contributions=rec.contributions, reasons=list(rec.reasons),
+                                  gaps=list(rec.gaps), independent_rank=rank_of[j],
+                                  trainee=summary))
+            shown_ids.append(rec.trainee_id)
+            shown_contact.append(shown)
+            events.append(Interaction(kind="recommended", posting_id=posting.id,
+                                      trainee_id=rec.trainee_id, actor_id=who.user_id))
+        out_postings.append(PlanPosting(
+            posting_id=posting.id, title=posting.title, enterprise_id=posting.enterprise_id,
+            area=posting.area, headcount=posting.headcount, remaining=int(remaining[i]),
+            capacity=int(capacity[i]), candidates=len(cand.order[i]), items=items))
+
+    listed = set(shown_ids)
+    reachable = {eligible[j].id for j in np.unique(cand.cols).tolist()}
+    unlisted = []
+    for t in trainees:
+        if t.id in listed:
+            continue
+        code = reasons[t.id] or ("capacity" if t.id in reachable else "no_candidate")
+        unlisted.append(UnlistedTrainee(trainee_id=t.id, masked_name=t.masked_name,
+                                        area=t.area, reason=code,
+                                        reason_label=UNLISTED_REASONS[code]))
+    session.add_all(events)
+    audit(session, who.user_id, shown_ids, "plan", shown_contact)
+    session.commit()
+    method = plan.method if plan is not None else "none"
+    return PlanPublic(
+        mode=request.mode, mode_label=MODE_LABELS[request.mode], method=method,
+        method_label=_method_label(method),
+        objective=round(plan.objective, 4) if plan is not None else 0.0,
+        bound=None if plan is None or plan.bound is None else round(plan.bound, 4),
+        gap=None if plan is None else plan.gap, per_trainee=per_trainee,
+        scorer=type(index.choice.scorer).__name__,
+        summary=PlanSummary(postings=len(postings), trainees=len(trainees),
+                            eligible_trainees=len(eligible), candidate_pairs=len(cand.rows),
+                            pairs_chosen=len(shown_ids), trainees_listed=len(listed),
+                            trainees_unlisted=len(unlisted)),
+        independent_topk=(_topk(capacity, cand, len(eligible))
+                          if request.mode == "shortlists" else None),
+        postings=out_postings, unlisted=unlisted)
+
+
+def plan_xlsx(plan: PlanPublic) -> bytes:
+    """The plan as an Excel workbook: pairs, trainees without a list, and the summary."""
+    pairs = pd.DataFrame(
+        [{"岗位编号": p.posting_id, "岗位名称": p.title, "企业编号": p.enterprise_id,
+          "岗位区域": p.area, "待招人数": p.remaining, "名次": i.rank, "学员编号": i.trainee_id,
+          "姓名": i.trainee.masked_name, "学员区域": i.trainee.area,
+          "联系电话": i.trainee.contact or ("（未授权）" if i.trainee.contact_hidden else ""),
+          "得分": round(i.score, 2), "独立名单名次": i.independent_rank,
+          "推荐理由": "；".join(i.reasons), "差距": "；".join(i.gaps)}
+         for p in plan.postings for i in p.items],
+        columns=["岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名次", "学员编号",
+                 "姓名", "学员区域", "联系电话", "得分", "独立名单名次", "推荐理由", "差距"])
+    unlisted = pd.DataFrame([{"学员编号": u.trainee_id, "姓名": u.masked_name, "区域": u.area,
+                              "原因": u.reason_label} for u in plan.unlisted],
+                            columns=["学员编号", "姓名", "区域", "原因"])
+    s = plan.summary
+    facts = [("方案类型", plan.mode_label), ("求解方法", plan.method_label),
+             ("预期就业人数（目标值）", round(plan.objective, 2)),
+             ("最优性差距", "—" if plan.gap is None else f"{plan.gap:.1%}"),
+             ("每名学员最多列入名单数", plan.per_trainee), ("岗位数", s.postings),
+             ("学员数", s.trainees), ("可推荐学员数", s.eligible_trainees),
+             ("候选配对数", s.candidate_pairs), ("入选配对数", s.pairs_chosen),
+             ("列入名单的学员", s.trainees_listed), ("未列入任何名单的学员", s.trainees_unlisted)]
+    if plan.independent_topk is not None:
+        facts += [("对照：独立名单预期就业人数", round(plan.independent_topk.objective, 2)),
+                  ("对照：独立名单未列入的学员", plan.independent_topk.trainees_unlisted)]
+    summary = pd.DataFrame(facts, columns=["项目", "值"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pairs.to_excel(writer, index=False, sheet_name="分配方案")
+        unlisted.to_excel(writer, index=False, sheet_name="未列入名单学员")
+        summary.to_excel(writer, index=False, sheet_name="方案概要")
+    return buffer.getvalue()

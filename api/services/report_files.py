@@ -1,0 +1,236 @@
+"""The reports as files: Excel workbooks with Chinese headers, and the annual report as
+one self-contained, printable HTML page with inline SVG charts (no scripts, no
+external resources: it opens offline and prints on A4)."""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["annual_html", "annual_xlsx", "demand_xlsx"]
+
+_SURVEY_COLUMNS = {"industry": "产业", "key_industry": "重点产业", "occupation_code": "职业编码",
+                   "occupation": "职业", "level_label": "等级要求", "area": "区域",
+                   "postings": "岗位数", "demanded": "需求人数", "filled": "已录用",
+                   "open": "在招缺口", "supply_graduates": "求职结业学员",
+                   "supply_soon": "下季度结业学员", "gap": "供需缺口"}
+_COURSE_COLUMNS = {"occupation_code": "职业编码", "occupation": "职业", "level_label": "培训等级",
+                   "area": "区域", "size": "建议规模（人）", "industries": "所属产业",
+                   "enterprises": "订单企业"}
+_TOTAL_LABELS = {"postings_opened": "新发布岗位数", "demanded": "需求人数", "filled": "已录用人数",
+                 "open": "在招缺口", "seeking_graduates": "求职中的结业学员",
+                 "in_courses_ending_soon": "下季度结业的在训学员",
+                 "supply_attributed": "可对应岗位的供给", "surplus": "未对应岗位的供给",
+                 "gap": "供需缺口", "key_industry_gap": "其中重点产业缺口",
+                 "suggested_course_places": "建议订单式培训规模（人）"}
+
+
+def _workbook(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets:
+            frame.to_excel(writer, index=False, sheet_name=name)
+            widths = {c: max([len(str(c)) * 2, *(len(str(v)) for v in frame[c])][:200])
+                      for c in frame.columns}
+            sheet = writer.sheets[name]
+            for i, column in enumerate(frame.columns):
+                letter = sheet.cell(row=1, column=i + 1).column_letter
+                sheet.column_dimensions[letter].width = min(max(widths[column], 8), 60)
+    return buffer.getvalue()
+
+
+def _courses_frame(courses: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = [{**c, "industries": "、".join(c["industries"]),
+             "enterprises": "、".join(e["name"] for e in c["enterprises"])} for c in courses]
+    return pd.DataFrame(rows, columns=list(_COURSE_COLUMNS)).rename(columns=_COURSE_COLUMNS)
+
+
+def demand_xlsx(survey: dict[str, Any]) -> bytes:
+    """The demand survey: the cells, the suggested courses and the totals."""
+    cells = pd.DataFrame(survey["rows"], columns=list(_SURVEY_COLUMNS))
+    cells["key_industry"] = cells["key_industry"].map({True: "是", False: "否"})
+    totals = pd.DataFrame([(_TOTAL_LABELS[k], v) for k, v in survey["totals"].items()],
+                          columns=["项目", "数值"])
+    notes = pd.DataFrame({"说明": [f"期间：{survey['period']}（{survey['start']} 至 "
+                                   f"{survey['end']}）", *survey["notes"]]})
+    return _workbook([("需求摸排", cells.rename(columns=_SURVEY_COLUMNS)),
+                      ("订单式培训建议", _courses_frame(survey["suggested_courses"])),
+                      ("汇总", totals), ("说明", notes)])
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _area_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for a in [*report["areas"], report["city"]]:
+        t, p, s = a["training"], a["placement"], a["supply"]
+        out.append({
+            "区域": a["area"], "培训人次": t["trained"] if t else None,
+            "目标人次": t["target"] if t else None, "完成率": _pct(t["share"]) if t else "—",
+            "结业学员": p["graduates"], "已就业": p["placed"],
+            "通过匹配就业": p["placed_through_matching"],
+            "通过匹配就业占比": _pct(p["through_matching_share"]),
+            "达到80%": "是" if p["meets_goal"] else "否",
+            "重点产业需求人数": s["demand"], "已满足": s["met"],
+            "需求满足率": _pct(s["satisfaction"]), "达到90%": "是" if s["meets_goal"] else "否"})
+    return out
+
+
+def annual_xlsx(report: dict[str, Any]) -> bytes:
+    """The annual report: per area and the city, the shortages, the suggested courses."""
+    shortages = pd.DataFrame(report["shortages"], columns=list(_SURVEY_COLUMNS))
+    shortages["key_industry"] = shortages["key_industry"].map({True: "是", False: "否"})
+    notes = pd.DataFrame({"说明": [report["title"], f"生成日期：{report['generated']}",
+                                   *report["notes"]]})
+    return _workbook([("分区域指标", pd.DataFrame(_area_rows(report))),
+                      ("最大缺口", shortages.rename(columns=_SURVEY_COLUMNS)),
+                      ("订单式培训建议", _courses_frame(report["suggested_courses"])),
+                      ("说明", notes)])
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def bar_chart(title: str, bars: Sequence[tuple[str, float, float | None]], *,
+              goal: float | None = None, percent: bool = False, width: int = 720) -> str:
+    """A horizontal bar chart as inline SVG: (label, value, target or None) per bar.
+
+    A target draws a marker on its bar; ``goal`` a dashed line across all bars.
+    """
+    row, right, top = 26, 70, 34
+    # CJK glyphs are about 12 px wide at this size: room for the longest label.
+    left = min(max(12 * max((len(label) for label, *_ in bars), default=0) + 16, 80), 300)
+    height = top + row * len(bars) + 12
+    peak = max([v for _, v, _ in bars] + [t or 0 for *_, t in bars] + [goal or 0, 1e-9])
+    if percent:
+        peak = max(peak, 1.0)
+    scale = (width - left - right) / peak
+    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="100%" preserveAspectRatio="xMinYMin meet">',
+             f'<title>{_e(title)}</title>',
+             f'<text x="0" y="18" class="chart-title">{_e(title)}</text>']
+    for i, (label, value, target) in enumerate(bars):
+        y = top + i * row
+        shown = f"{value:.0%}" if percent else f"{value:,.0f}"
+        meets = target is None or value >= target
+        if goal is not None:
+            meets = value >= goal
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_e(label)}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(value * scale, 0):.1f}" '
+                     f'height="16" class="{"bar ok" if meets else "bar short"}"/>')
+        parts.append(f'<text x="{left + max(value * scale, 0) + 4:.1f}" y="{y + 15}">'
+                     f'{shown}</text>')
+        if target is not None:
+            x = left + target * scale
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 22}" '
+                         f'class="target"><title>目标 {target:,.0f}</title></line>')
+    if goal is not None:
+        x = left + goal * scale
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height - 8}" '
+                     f'class="goal"/><text x="{x + 3:.1f}" y="{top - 8}" class="goal-label">'
+                     f'目标 {goal:.0%}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(rows: list[dict[str, Any]], *, total: bool = False) -> str:
+    """A table; with ``total`` its last row is the total (bold)."""
+    if not rows:
+        return "<p class=\"empty\">（无）</p>"
+    head = "".join(f"<th>{_e(c)}</th>" for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in r.values()) + "</tr>"
+                   for r in rows)
+    css = ' class="totals"' if total else ""
+    return f"<table{css}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;
+color:#222;max-width:1100px}
+h1{font-size:1.5em;border-bottom:2px solid #2b5d9b;padding-bottom:.3em}
+h2{font-size:1.15em;color:#2b5d9b;margin-top:1.6em}
+.cards{display:flex;gap:1em;flex-wrap:wrap}
+.card{border:1px solid #ccd;border-radius:6px;padding:.7em 1em;min-width:14em}
+.card b{font-size:1.5em;display:block}.ok-text{color:#2e7d32}.short-text{color:#c62828}
+table{border-collapse:collapse;width:100%;font-size:.85em;margin:.5em 0}
+th,td{border:1px solid #bbb;padding:3px 6px;text-align:left}th{background:#eef2f8}
+table.totals tbody tr:last-child{font-weight:bold}
+.chart{max-width:760px;display:block;margin:.8em 0;font-size:12px}
+.chart-title{font-weight:bold;font-size:13px}
+.bar.ok{fill:#4a8fd6}.bar.short{fill:#e08a3c}.target{stroke:#222;stroke-width:2}
+.goal{stroke:#c62828;stroke-dasharray:4 3}.goal-label{fill:#c62828}
+.notes{font-size:.8em;color:#555}
+@media print{body{margin:0;max-width:none}.chart,table,.card{page-break-inside:avoid}
+h2{page-break-after:avoid}@page{size:A4;margin:15mm}}
+"""
+
+
+def _card(label: str, value: str, detail: str, ok: bool) -> str:
+    css = "ok-text" if ok else "short-text"
+    return (f'<div class="card">{_e(label)}<b class="{css}">{_e(value)}</b>'
+            f'{_e(detail)}</div>')
+
+
+def annual_html(report: dict[str, Any]) -> str:
+    """The annual report as one printable HTML page with four inline SVG charts."""
+    city, areas = report["city"], report["areas"]
+    t, p, s = city["training"], city["placement"], city["supply"]
+    cards = "".join([
+        _card("培训人次 / 目标", f"{t['trained']:,} / {t['target']:,}",
+              f"完成率 {_pct(t['share'])}", t["meets_target"]),
+        _card("通过匹配就业占比", _pct(p["through_matching_share"]),
+              f"{p['placed_through_matching']} / {p['placed']} 人；目标 ≥ 80%", p["meets_goal"]),
+        _card("重点产业需求满足率", _pct(s["satisfaction"]),
+              f"{s['met']} / {s['demand']} 人；目标 ≥ 90%", s["meets_goal"])])
+    trained = [(a["area"], float(a["training"]["trained"]), float(a["training"]["target"]))
+               for a in areas if a["training"]]
+    placed = [(a["area"], a["placement"]["through_matching_share"] or 0.0, None)
+              for a in areas if a["placement"]["placed"]]
+    supplied = [(a["area"], a["supply"]["satisfaction"] or 0.0, None)
+                for a in areas if a["supply"]["demand"]]
+    gaps = [(f"{r['occupation']}·{r['area']}", float(r["gap"]), None)
+            for r in report["shortages"]]
+    charts = {
+        "training": bar_chart("各区域培训人次（竖线为附件目标）", trained),
+        "placement": bar_chart("各区域通过匹配就业占比", placed, goal=0.8, percent=True)
+        if placed else "<p class=\"empty\">本年度尚无就业记录</p>",
+        "supply": bar_chart("各区域重点产业需求满足率", supplied, goal=0.9, percent=True)
+        if supplied else "<p class=\"empty\">本年度无重点产业岗位</p>",
+        "shortages": bar_chart("最大缺口（人）", gaps)
+        if gaps else "<p class=\"empty\">无缺口</p>"}
+    shortage_rows = [{"产业": r["industry"], "职业": r["occupation"], "等级": r["level_label"],
+                      "区域": r["area"], "需求": r["demanded"], "在招缺口": r["open"],
+                      "可对应供给": r["supply_graduates"] + r["supply_soon"], "缺口": r["gap"]}
+                     for r in report["shortages"]]
+    course_rows = [{"职业": c["occupation"], "等级": c["level_label"], "区域": c["area"],
+                    "建议规模": c["size"], "产业": "、".join(c["industries"]),
+                    "订单企业": "、".join(e["name"] for e in c["enterprises"])}
+                   for c in report["suggested_courses"]]
+    notes = "".join(f"<li>{_e(n)}</li>" for n in report["notes"])
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(report['title'])}</title><style>{_CSS}</style></head>
+<body>
+<h1>{_e(report['title'])}</h1>
+<p>生成日期：{_e(report['generated'])}</p>
+<h2>一、全市概况</h2><div class="cards">{cards}</div>
+<h2>二、分区域指标</h2>{_table(_area_rows(report), total=True)}
+<h2>三、培训人次对照目标</h2>{charts['training']}
+<h2>四、通过匹配就业占比（目标 ≥ 80%）</h2>{charts['placement']}
+<h2>五、重点产业需求满足率（目标 ≥ 90%）</h2>{charts['supply']}
+<h2>六、最大缺口</h2>{charts['shortages']}{_table(shortage_rows)}
+<h2>七、订单式培训建议</h2>{_table(course_rows)}
+<h2>说明</h2><ul class="notes">{notes}</ul>
+</body></html>
+"""

@@ -1,0 +1,179 @@
+"""Allocation plans: capacities and list lengths, reasons as in shortlists, bad ids,
+roles, and the Excel export."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.models import Posting, Trainee
+
+H = dict[str, dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def fair(app: FastAPI) -> dict[str, list[str]]:
+    """Open postings with places left, and every seeking, consented trainee."""
+    with app.state.sessionmaker() as s:
+        postings = s.scalars(select(Posting.id).where(
+            Posting.status == "open", Posting.hired < Posting.headcount)
+            .order_by(Posting.id).limit(80)).all()
+        trainees = s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id)).all()
+    return {"posting_ids": list(postings), "trainee_ids": list(trainees)}
+
+
+def _plan(client: TestClient, tokens: H, body: dict, who: str = "admin") -> dict:
+    response = client.post("/api/v1/plans", json=body, headers=tokens[who])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("options", [
+    {"length": 2, "per_trainee": 1, "fill": False},
+    {"length": 3, "per_trainee": 1},
+    {},
+    {"mode": "assignment"},
+], ids=["shortlists-strict", "shortlists-fill", "defaults", "assignment"])
+def test_plan_respects_capacities_and_list_lengths(client: TestClient, tokens: H,
+                                                   fair: dict, options: dict) -> None:
+    plan = _plan(client, tokens, fair | options)
+    assert plan["summary"]["pairs_chosen"] > 0
+    assert plan["method"].startswith("exact")
+    lists = Counter()
+    for posting in plan["postings"]:
+        assert len(posting["items"]) <= posting["capacity"]
+        assert len(posting["items"]) <= posting["candidates"]
+        assert [i["rank"] for i in posting["items"]] == list(
+            range(1, len(posting["items"]) + 1))
+        lists.update(i["trainee_id"] for i in posting["items"])
+        if options.get("mode") == "assignment":
+            assert posting["capacity"] == posting["remaining"] <= posting["headcount"]
+        elif "length" in options:
+            assert posting["capacity"] == options["length"]
+    if options.get("mode") == "assignment":
+        assert max(lists.values()) == 1 and plan["gap"] == 0.0
+    elif options.get("fill") is False:
+        assert max(lists.values()) <= options["per_trainee"]
+    objective = sum(min(i["score"] / 100, 1) for p in plan["postings"] for i in p["items"])
+    assert plan["objective"] == pytest.approx(objective, abs=1e-3)
+    unlisted = {u["trainee_id"] for u in plan["unlisted"]}
+    assert unlisted == set(fair["trainee_ids"]) - set(lists)
+    assert plan["summary"]["trainees_unlisted"] == len(unlisted)
+
+
+def test_allocation_spreads_exposure_over_independent_lists(client: TestClient, tokens: H,
+                                                            fair: dict) -> None:
+    plan = _plan(client, tokens, fair | {"length": 2, "per_trainee": 1})
+    assert plan["summary"]["trainees_listed"] >= plan["independent_topk"]["trainees_listed"]
+
+
+def test_pairs_carry_the_reasons_of_the_shortlist(client: TestClient, tokens: H,
+                                                  fair: dict) -> None:
+    plan = _plan(client, tokens, fair | {"length": 3})
+    checked = 0
+    for posting in [p for p in plan["postings"] if p["items"]][:5]:
+        shortlist = client.get(f"/api/v1/postings/{posting['posting_id']}/shortlist?k=100",
+                               headers=tokens["admin"]).json()["items"]
+        by_trainee = {i["trainee_id"]: i for i in shortlist}
+        for item in posting["items"]:
+            expected = by_trainee[item["trainee_id"]]
+            assert item["reasons"] == expected["reasons"] and item["reasons"]
+            assert item["gaps"] == expected["gaps"]
+            assert item["score"] == pytest.approx(expected["score"])
+            assert sum(item["contributions"].values()) == pytest.approx(item["score"])
+            checked += 1
+    assert checked >= 3
+
+
+def test_unknown_ids_are_listed(client: TestClient, tokens: H, fair: dict) -> None:
+    body = {"posting_ids": [*fair["posting_ids"][:2], "P9999999"],
+            "trainee_ids": [fair["trainee_ids"][0], "T9999998", "T9999999"]}
+    response = client.post("/api/v1/plans", json=body, headers=tokens["counselor"])
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["details"] == {"unknown_posting_ids": ["P9999999"],
+                                "unknown_trainee_ids": ["T9999998", "T9999999"]}
+    assert "P9999999" in error["message_zh"] and "T9999999" in error["message_zh"]
+
+
+def test_closed_postings_are_refused(client: TestClient, tokens: H, app: FastAPI,
+                                     fair: dict) -> None:
+    with app.state.sessionmaker() as s:
+        closed = s.scalar(select(Posting.id).where(Posting.status != "open").limit(1))
+    response = client.post("/api/v1/plans", headers=tokens["admin"],
+                           json=fair | {"posting_ids": [closed]})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == {"not_open_posting_ids": [closed]}
+
+
+@pytest.mark.parametrize("change", [
+    {"posting_ids": []},
+    {"posting_ids": [f"P{i:07d}" for i in range(301)]},
+    {"trainee_ids": [f"T{i:07d}" for i in range(5001)]},
+    {"length": 51},
+    {"mode": "assignment", "length": 3},
+    {"mode": "lottery"},
+    {"posting_ids": ["P 1; drop"]},
+    {"surprise": True},
+], ids=["empty", "too-many-postings", "too-many-trainees", "long-lists",
+        "assignment-with-length", "mode", "bad-id", "extra-field"])
+def test_bad_requests_get_422(client: TestClient, tokens: H, fair: dict,
+                              change: dict) -> None:
+    response = client.post("/api/v1/plans", json=fair | change, headers=tokens["admin"])
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message_en"]
+
+
+@pytest.mark.parametrize("who", ["enterprise1", "trainee1"])
+def test_enterprises_and_trainees_may_not_plan(client: TestClient, tokens: H, fair: dict,
+                                               who: str) -> None:
+    for path in ("/api/v1/plans", "/api/v1/plans.xlsx"):
+        response = client.post(path, json=fair, headers=tokens[who])
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_counselor_only_plans_for_their_areas(client: TestClient, tokens: H, app: FastAPI,
+                                              fair: dict) -> None:
+    area = client.get("/api/v1/auth/me", headers=tokens["counselor_area"]).json()
+    with app.state.sessionmaker() as s:
+        areas = {t: a for t, a in s.execute(select(Trainee.id, Trainee.area).where(
+            Trainee.id.in_(fair["trainee_ids"])))}
+    mine = sorted(t for t, a in areas.items() if a == _first_area(app))
+    other = sorted(t for t, a in areas.items() if a != _first_area(app))[:2]
+    assert area["role"] == "counselor" and mine and other
+    refused = client.post("/api/v1/plans", json=fair | {"trainee_ids": mine + other},
+                          headers=tokens["counselor_area"])
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"] == {"forbidden_trainee_ids": other}
+    assert client.post("/api/v1/plans", json=fair | {"trainee_ids": mine},
+                       headers=tokens["counselor_area"]).status_code == 200
+
+
+def _first_area(app: FastAPI) -> str:
+    with app.state.sessionmaker() as s:
+        return s.scalar(select(Trainee.area).order_by(Trainee.id).limit(1))
+
+
+def test_plan_exports_to_xlsx_with_chinese_headers(client: TestClient, tokens: H,
+                                                   fair: dict) -> None:
+    plan = _plan(client, tokens, fair | {"length": 2})
+    response = client.post("/api/v1/plans.xlsx", json=fair | {"length": 2},
+                           headers=tokens["counselor"])
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["分配方案", "未列入名单学员", "方案概要"]
+    pairs = list(book["分配方案"].values)
+    assert pairs[0][:7] == ("岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名次",
+                            "学员编号")
+    assert len(pairs) - 1 == plan["summary"]["pairs_chosen"]
+    assert next(book["未列入名单学员"].values)[0] == "学员编号"
