@@ -11,13 +11,11 @@ and the documented assumptions on where each industry sits
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from matcher.errors import TaxonomyError
-from matcher.taxonomy import data_dir
+from matcher.taxonomy import data_dir, read_table
 
 __all__ = ["KEY_INDUSTRIES", "Industry", "industry_of_occupation", "load_industries"]
 
@@ -50,13 +48,6 @@ class Industry:
     key: bool
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return list(csv.DictReader(f))
-    except OSError as exc:
-        raise TaxonomyError(f"cannot read {path}: {exc}") from exc
-
 
 @cache
 def load_industries() -> tuple[Industry, ...]:
@@ -70,9 +61,9 @@ def load_industries() -> tuple[Industry, ...]:
     >>> max(industries["锂钾综合利用"].areas, key=industries["锂钾综合利用"].areas.get)
     '宣汉县'
     """
-    rows = _read(data_dir() / "taxonomy" / "industries.csv")
+    rows = read_table(data_dir() / "taxonomy" / "industries.csv")
     placed: dict[str, dict[str, float]] = {}
-    for i, row in enumerate(_read(data_dir() / "plan" / "industry_areas.csv"), start=2):
+    for i, row in enumerate(read_table(data_dir() / "plan" / "industry_areas.csv"), start=2):
         try:
             placed.setdefault(row["industry"], {})[row["area"]] = float(row["weight"])
         except (KeyError, ValueError) as exc:

@@ -178,13 +178,7 @@ class Normalizer:
             return ()
         if not isinstance(text, str):
             raise ValueError(f"text to normalize must be a string, got {type(text).__name__}")
-        ranked = self._cache.get(text)
-        if ranked is None:
-            ranked = self._rank(text)
-            if len(self._cache) >= self.cache_size:
-                self._cache.clear()
-            self._cache[text] = ranked
-        return ranked
+        return self._remembered(self._cache, text, self._rank)
 
     def _record_unknown(self, text: str | None) -> None:
         if text:
@@ -210,13 +204,18 @@ class Normalizer:
             return []
         if not isinstance(text, str):
             raise ValueError(f"text to extract from must be a string, got {type(text).__name__}")
-        cached = self._extracted.get(text)
-        if cached is None:
-            cached = self._extract(text)
-            if len(self._extracted) >= self.cache_size:
-                self._extracted.clear()
-            self._extracted[text] = cached
-        return list(cached)
+        return list(self._remembered(self._extracted, text, self._extract))
+
+    def _remembered(self, cache: dict[str, tuple[Match, ...]], text: str,
+                    compute: Callable[[str], tuple[Match, ...]]) -> tuple[Match, ...]:
+        """``compute(text)``, remembered; the memory starts over when it is full."""
+        found = cache.get(text)
+        if found is None:
+            found = compute(text)
+            if len(cache) >= self.cache_size:
+                cache.clear()
+            cache[text] = found
+        return found
 
     def _extract(self, text: str) -> tuple[Match, ...]:
         found: dict[tuple[str, str, str], Match] = {}

@@ -21,7 +21,7 @@ from typing import Any
 
 from matcher.errors import TaxonomyError, UnknownCodeError
 
-__all__ = ["LABEL_KINDS", "Label", "Occupation", "Taxonomy", "data_dir"]
+__all__ = ["LABEL_KINDS", "Label", "Occupation", "Taxonomy", "data_dir", "read_table"]
 
 #: What a label says about its occupation. ``name`` is the official name; ``skill``
 #: and ``permit`` labels name a competence or licence under the occupation.
@@ -203,7 +203,8 @@ class Taxonomy:
         return _load_default()
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def read_table(path: Path) -> list[dict[str, str]]:
+    """The rows of a bundled CSV table (UTF-8, with or without BOM)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return list(csv.DictReader(f))
@@ -215,7 +216,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 def _load_default() -> Taxonomy:
     folder = data_dir() / "taxonomy"
     occupations = []
-    for i, row in enumerate(_read(folder / "occupations.csv"), start=2):
+    for i, row in enumerate(read_table(folder / "occupations.csv"), start=2):
         try:
             occupations.append(
                 Occupation(
@@ -236,14 +237,14 @@ def _load_default() -> Taxonomy:
         path = folder / name
         if not path.exists():
             continue
-        for i, row in enumerate(_read(path), start=2):
+        for i, row in enumerate(read_table(path), start=2):
             try:
                 labels.append(Label(row["label"].strip(), row["code"].strip(),
                                     row["kind"].strip(), row.get("source", "")))
             except (KeyError, AttributeError) as exc:
                 raise TaxonomyError(f"{name} line {i}: missing column {exc}") from exc
     noise_path = folder / "noise_terms.csv"
-    noise = [row["term"] for row in _read(noise_path)] if noise_path.exists() else []
+    noise = [row["term"] for row in read_table(noise_path)] if noise_path.exists() else []
     try:
         return Taxonomy(occupations, labels, noise)
     except TaxonomyError as exc:
