@@ -17,7 +17,30 @@ the same candidates and scores. Three systems make lists of the same length ``k`
 - ``allocation (no fill)``: the b-matching alone (:func:`~matcher.allocation.allocate`),
   whose lists are shorter where candidates are few and shared. The top-up was added
   after this variant was seen to shorten the lists (a property of the lists, not of
-  the simulator's outcomes).
+  the simulator's outcomes);
+- ``placements``: :func:`~matcher.allocation.allocate_shortlists` with
+  ``objective="placements"`` — lazy greedy maximizing the expected number of
+  trainees placed, Σ_t 1 − Π (1 − q) over each trainee's lists (≥ ½ of the optimum
+  under the list lengths) — with **no** cap per trainee (the objective's diminishing
+  returns do the spreading) and the probabilities scaled per posting by
+  min(1, headcount / Σ p of its k best candidates), the posting's ``headcount`` from
+  the postings table (no remaining-headcount field exists for open postings);
+- ``placements r``: the same with the even-spread cap ``r`` per trainee (≥ ⅓ of the
+  optimum), topped up like ``allocation``;
+- ``placements no-hc``: the same as ``placements`` without the headcount scaling
+  (q = p), to show what the posting-side capacity contributes.
+
+What was fixed when (the ``placements`` rows). Before the new objective's lists were
+ever simulated, all of the following were fixed from the principle and written here:
+p = score / 100 (as for the other systems; no calibration), the independence model
+1 − Π (1 − q), the headcount scaling rule above (one shot, from the k best candidates
+— an a-priori upper bound on any list's expected hires), no trainee cap for the
+primary ``placements`` row, the even-spread ``r`` for ``placements r``, the top-up
+λ = 0.25, the ordering within a list (by score, as every system), that all three
+rows are reported, and the ``model`` column. ``placements`` was named the primary
+variant at the same time. The simulator had been run beforehand only on the existing
+systems (to reproduce the baseline); nothing was changed after seeing the new rows'
+outcomes.
 
 Each system's lists are shown on their posting's opening day and played forward by a
 *fresh* :class:`~matcher.simulate.OutcomeSimulator` with the same ``random_state``
@@ -25,7 +48,9 @@ Each system's lists are shown on their posting's opening day and played forward 
 ``share`` = placements / the seeking, consented trainees (the pool every system
 ranks); ``unseen`` = share of that pool on no list; ``gini`` = Gini coefficient of the
 number of lists each pool member is on; ``objective`` = summed probabilities of the
-listed pairs; ``length`` = mean list length over postings with a candidate;
+listed pairs; ``model`` = the expected number of trainees placed under the
+independence model, Σ_t 1 − Π (1 − p) with the unscaled p (a property of the lists,
+not an outcome); ``length`` = mean list length over postings with a candidate;
 ``gain`` = placements relative to ``topk`` in the same seed. The defaults (λ, the
 rule for r) were fixed before any simulation; ``--sweep`` prints the sensitivity to
 them, which is *not* used to choose them.
@@ -52,7 +77,8 @@ from matcher.allocation import allocate, allocate_shortlists, rerank_by_congesti
 
 CANDIDATES = 100
 PENALTY = 0.25
-METRICS = ("placements", "gain", "share", "unseen", "gini", "objective", "length", "r")
+METRICS = ("placements", "gain", "share", "unseen", "gini", "objective", "model", "length",
+           "r")
 
 
 @dataclass
@@ -64,6 +90,7 @@ class World:
     posting_ids: np.ndarray
     pool_ids: np.ndarray
     scores: sparse.csr_array
+    headcount: np.ndarray
     topk_order: dict[int, np.ndarray]
     day: np.ndarray
     start: pd.Timestamp
@@ -90,8 +117,9 @@ def build_world(scale: str | int, seed: int) -> World:
         values += [r.score / 100 for r in recs]
     scores = sparse.csr_array((values, (rows, cols)), shape=(len(open_), len(pool_ids)))
     scores.sort_indices()
+    headcount = open_["headcount"].to_numpy(dtype=np.int64)
     return World(seed, market, open_["posting_id"].astype(str).to_numpy(object), pool_ids,
-                 scores, topk_order, (opened - start).dt.days.to_numpy(), start)
+                 scores, headcount, topk_order, (opened - start).dt.days.to_numpy(), start)
 
 
 def topk_lists(world: World, k: int) -> list[np.ndarray]:
@@ -127,16 +155,20 @@ def measure(world: World, lists: list[np.ndarray], r: float = float("nan")) -> d
     placements = simulate(world, lists)
     exposure = np.bincount(np.concatenate(lists), minlength=len(world.pool_ids))
     objective = 0.0
+    miss = np.zeros(len(world.pool_ids))  # Σ log(1 − p) per pool member
     for i, ranking in enumerate(lists):
         lo, hi = world.scores.indptr[i], world.scores.indptr[i + 1]
         at = np.searchsorted(world.scores.indices[lo:hi], ranking)
-        objective += float(world.scores.data[lo:hi][at].sum())
+        p = world.scores.data[lo:hi][at]
+        objective += float(p.sum())
+        np.add.at(miss, ranking, np.log(np.maximum(1 - p, 1e-300)))
     with_candidates = np.diff(world.scores.indptr) > 0
     return {"placements": float(len(placements)),
             "share": len(placements) / len(world.pool_ids),
             "unseen": float((exposure == 0).mean()),
             "gini": gini(exposure),
             "objective": objective,
+            "model": float((1 - np.exp(miss)).sum()),
             "length": float(np.mean([len(lists[i]) for i in np.flatnonzero(with_candidates)])),
             "r": float(r)}
 
@@ -151,6 +183,15 @@ def systems(world: World, k: int, sweep: bool) -> list[dict[str, object]]:
             world, allocate_shortlists(world.scores, k, per_trainee=r).lists(), r)},
         {"system": "allocation (no fill)", **measure(
             world, allocate(world.scores, k, trainee_capacity=r).lists(), r)},
+        {"system": "placements", **measure(
+            world, allocate_shortlists(world.scores, k, objective="placements",
+                                       headcount=world.headcount).lists())},
+        {"system": "placements r", **measure(
+            world, allocate_shortlists(world.scores, k, objective="placements",
+                                       per_trainee=r, headcount=world.headcount).lists(),
+            r)},
+        {"system": "placements no-hc", **measure(
+            world, allocate_shortlists(world.scores, k, objective="placements").lists())},
     ]
     if sweep:
         for penalty in (0.1, 1.0):
@@ -171,7 +212,7 @@ def summarize(table: pd.DataFrame, n_seeds: int) -> pd.DataFrame:
     mean, sd = grouped.mean(), grouped.std(ddof=1)
     out = pd.DataFrame(index=mean.index)
     for column in METRICS:
-        digits = {"placements": 1, "objective": 1, "length": 1, "r": 0}.get(column, 3)
+        digits = {"placements": 1, "objective": 1, "model": 1, "length": 1, "r": 0}.get(column, 3)
         out[column] = [
             f"{m:.{digits}f}" + ("" if n_seeds < 2 or np.isnan(s) else f" ± {s:.{digits}f}")
             for m, s in zip(mean[column], sd[column], strict=True)]

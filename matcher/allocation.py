@@ -12,6 +12,14 @@ shortlists) and at most ``trainee_capacity[t]`` postings per trainee (1 for a pl
 Sinkhorn over the sparse candidate pairs) with greedy rounding, and ``"auto"`` picks
 exact up to :data:`EXACT_MAX_PAIRS` pairs. :func:`rerank_by_congestion` keeps
 ordinary shortlists but softly down-weights trainees already on many lists.
+
+The summed probabilities count a star on ten lists as ten placements, though she takes
+one job. :func:`allocate_shortlists` with ``objective="placements"`` maximizes instead
+the expected number of trainees placed, ``Σ_t 1 − Π (1 − p)`` over each trainee's
+lists (optionally with the probabilities scaled so no posting expects more hires than
+its headcount), by lazy greedy for submodular maximization under a partition matroid:
+at least ½ of the optimum (⅓ with a cap per trainee); see
+:mod:`matcher.allocation_submodular`.
 """
 
 from __future__ import annotations
@@ -24,6 +32,11 @@ import pandas as pd
 from scipy import sparse
 
 from matcher.allocation_solvers import Pairs, round_greedy, solve_exact, solve_sinkhorn
+from matcher.allocation_submodular import (
+    expected_placements,
+    greedy_placements,
+    headcount_factor,
+)
 
 __all__ = ["EXACT_MAX_PAIRS", "Allocation", "allocate", "allocate_shortlists",
            "rerank_by_congestion"]
@@ -33,6 +46,10 @@ EXACT_MAX_PAIRS = 200_000
 
 Method = Literal["auto", "exact", "sparse", "greedy"]
 _METHODS = ("auto", "exact", "sparse", "greedy")
+Objective = Literal["linear", "placements"]
+_OBJECTIVES = ("linear", "placements")
+#: The trainee capacity that stands for "no cap" (no trainee has this many pairs).
+_UNCAPPED = np.iinfo(np.int64).max
 
 #: A postings × trainees score matrix, or parallel (rows, cols, values) arrays.
 ScoreInput: TypeAlias = ("sparse.sparray | sparse.spmatrix"
@@ -52,14 +69,19 @@ class Allocation:
         The score of each chosen pair (as given, not re-weighted).
     objective : float
         The summed score of the chosen pairs (expected placements if scores are hire
-        probabilities).
+        probabilities, counting a trainee on two lists twice); for ``"placements"``,
+        the expected number of trainees placed, ``Σ_t 1 − Π (1 − q)``, with the
+        (headcount-scaled) probabilities ``q``.
     bound : float or None
         An upper bound on the best possible objective: equal to ``objective`` for
-        ``"exact"``, the LP dual bound of the Sinkhorn prices for ``"sparse"``, None
-        where the method has none.
+        ``"exact"``, the LP dual bound of the Sinkhorn prices for ``"sparse"``, the
+        submodular bound for ``"placements"``
+        (:func:`~matcher.allocation_submodular.marginal_bound`), None where the method
+        has none.
     method : str
-        The method that ran: ``"exact"``, ``"sparse"``, ``"greedy"`` or
-        ``"congestion"``.
+        The method that ran: ``"exact"``, ``"sparse"``, ``"greedy"``,
+        ``"placements"`` or ``"congestion"`` (shortlists add ``"+fill"`` when topped
+        up).
     shape : (int, int)
         Postings × trainees.
     iterations : int
@@ -183,23 +205,60 @@ def allocate(scores: ScoreInput, capacity: int | np.ndarray, *,
 
 
 def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
-                        per_trainee: int | np.ndarray, fill: bool = True,
+                        per_trainee: int | np.ndarray | None = None, fill: bool = True,
                         penalty: float = 0.25, method: Method = "auto",
+                        objective: Objective = "linear",
+                        headcount: int | np.ndarray | None = None,
                         shape: tuple[int, int] | None = None) -> Allocation:
     """Shortlists of up to ``length`` names, spread by an allocation, then topped up.
 
-    First :func:`allocate` with ``capacity=length`` and ``trainee_capacity=per_trainee``
-    (the b-matching: each trainee on at most ``per_trainee`` lists). A hard cap leaves
-    lists short where the candidates are few and shared; with ``fill`` the remaining
-    places are topped up from the remaining candidates by :func:`rerank_by_congestion`
-    (counting the lists each trainee is already on), so lists are as long as
-    independent top-k lists would be.
+    ``objective="linear"`` (the default): :func:`allocate` with ``capacity=length`` and
+    ``trainee_capacity=per_trainee`` (the b-matching: each trainee on at most
+    ``per_trainee`` lists; required). ``objective="placements"``: the lists that
+    maximize the expected number of trainees placed, ``Σ_t 1 − Π (1 − q)`` over each
+    trainee's lists, by lazy greedy (:func:`~matcher.allocation_submodular.
+    greedy_placements`; at least ½ of the optimum, ⅓ with ``per_trainee``); there the
+    scores must be hire probabilities in [0, 1], ``per_trainee`` is optional (the
+    objective spreads trainees by itself), and with ``headcount`` each posting's
+    probabilities are scaled by ``min(1, headcount / Σ of its length best
+    probabilities)`` so no posting expects more hires than its openings.
+
+    A hard cap leaves lists short where the candidates are few and shared; with
+    ``fill`` the remaining places are topped up from the remaining candidates by
+    :func:`rerank_by_congestion` (counting the lists each trainee is already on), so
+    lists are as long as independent top-k lists would be.
+
+    Parameters
+    ----------
+    scores, shape : as for :func:`allocate`
+    length : int or int array (postings,)
+        List length per posting.
+    per_trainee : int or int array (trainees,), keyword-only
+        Lists per trainee at most; required for ``"linear"``, None (no cap) allowed
+        for ``"placements"``.
+    fill, penalty : keyword-only
+        Top up short lists; the congestion penalty λ of the top-up.
+    method : keyword-only
+        The :func:`allocate` method of the ``"linear"`` objective; must stay
+        ``"auto"`` for ``"placements"``.
+    objective : {"linear", "placements"}, keyword-only
+    headcount : int or int array (postings,), keyword-only
+        Openings per posting, for ``"placements"`` only; None: no scaling.
 
     Returns
     -------
     Allocation
-        ``method`` is the allocation's method, with ``"+fill"`` when topped up (then
-        ``bound`` is None: the allocation's bound does not cover the top-up).
+        ``method`` is the allocation's method (``"placements"`` for the submodular
+        objective), with ``"+fill"`` when topped up (then ``bound`` is None: the
+        allocation's bound does not cover the top-up). For ``"placements"`` the
+        ``objective`` is the expected number placed by the final lists.
+
+    Raises
+    ------
+    ValueError
+        As :func:`allocate`, and on an unknown objective, a missing ``per_trainee``
+        for ``"linear"``, ``headcount`` with ``"linear"``, a method other than
+        ``"auto"`` with ``"placements"``, or probabilities above 1.
 
     Examples
     --------
@@ -210,8 +269,42 @@ def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
     >>> plan = allocate_shortlists(p, 2, per_trainee=1)
     >>> [list(map(int, r)) for r in plan.lists()], plan.method
     ([[0, 2], [0, 1]], 'exact+fill')
+
+    Expected placements: a star on both lists of length 1 is placed at most once
+    (1 − 0.1 · 0.1 = 0.99); one list each places 0.9 + 0.8 = 1.7 in expectation.
+
+    >>> q = sparse.csr_array(np.array([[0.9, 0.8],
+    ...                                [0.9, 0.8]]))
+    >>> plan = allocate_shortlists(q, 1, objective="placements")
+    >>> [list(map(int, r)) for r in plan.lists()], round(plan.objective, 2), plan.method
+    ([[0], [1]], 1.7, 'placements')
     """
-    core = allocate(scores, length, trainee_capacity=per_trainee, method=method, shape=shape)
+    if objective not in _OBJECTIVES:
+        raise ValueError(f"objective must be one of {_OBJECTIVES}, got {objective!r}")
+    if objective == "linear":
+        if per_trainee is None:
+            raise ValueError('per_trainee is required for objective="linear"')
+        if headcount is not None:
+            raise ValueError('headcount applies to objective="placements" only')
+        core = allocate(scores, length, trainee_capacity=per_trainee, method=method,
+                        shape=shape)
+        q = None
+    else:
+        if method != "auto":
+            raise ValueError('method applies to objective="linear" only')
+        cap = _UNCAPPED if per_trainee is None else per_trainee
+        pairs = _validated_pairs(scores, length, cap, shape)
+        if len(pairs.score) and pairs.score.max() > 1:
+            raise ValueError('objective="placements" needs hire probabilities in [0, 1], '
+                             f"got a score of {pairs.score.max()}")
+        factor = np.ones(pairs.shape[0])
+        if headcount is not None:
+            factor = headcount_factor(pairs, pairs.score,
+                                      _capacities(headcount, pairs.shape[0], "headcount"))
+        q = pairs.score * factor[pairs.row]
+        result = greedy_placements(pairs, q)
+        core = replace(_result(pairs, result.chosen, "placements", result.bound, 0),
+                       objective=result.objective)
     if not fill:
         return core
     pairs = _validated_pairs(scores, length, 1, shape)
@@ -220,14 +313,26 @@ def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
                          core.posting * pairs.shape[1] + core.trainee)
     taken[at] = True
     left = pairs.row_cap - np.bincount(core.posting, minlength=pairs.shape[0])
+    if not (left > 0).any() or taken.all():
+        return core  # nothing to top up
     rest = rerank_by_congestion(
         (pairs.row[~taken], pairs.col[~taken], pairs.score[~taken]), left,
         penalty=penalty, listed=np.bincount(core.trainee, minlength=pairs.shape[1]),
         shape=pairs.shape)
+    if len(rest.score) == 0:
+        return core
     merged = Pairs(np.r_[core.posting, rest.posting], np.r_[core.trainee, rest.trainee],
                    np.r_[core.score, rest.score], pairs.row_cap, pairs.col_cap)
-    return _result(merged, np.ones(len(merged.score), dtype=bool), f"{core.method}+fill",
-                   None, core.iterations)
+    out = _result(merged, np.ones(len(merged.score), dtype=bool), f"{core.method}+fill",
+                  None, core.iterations)
+    if q is None:
+        return out
+    # The expected placements of the final lists, with the same probabilities q.
+    final = np.zeros(len(pairs.score), dtype=bool)
+    final[np.searchsorted(pairs.row * pairs.shape[1] + pairs.col,
+                          out.posting * pairs.shape[1] + out.trainee)] = True
+    return replace(out, objective=expected_placements(pairs, pairs.score * factor[pairs.row],
+                                                      final))
 
 
 def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: float = 0.25,
