@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from matcher.errors import MatcherError
+
+T = TypeVar("T")
 
 __all__ = ["RowLists", "Vocabulary", "column_or_blank", "factorize", "flags", "members",
            "pack_keys", "per_value", "rows_by", "share", "text_values", "union_rows",
@@ -100,9 +103,10 @@ def union_rows(parts: list[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def share(shared: dict[object, object], value: object) -> object:
+def share(shared: dict[Any, Any], value: T) -> T:
     """The one kept instance equal to ``value`` (immutable values only)."""
-    return shared.setdefault(value, value)
+    kept: T = shared.setdefault(value, value)
+    return kept
 
 
 def members(sets: list[frozenset[int]], reading: np.ndarray, rows: np.ndarray
@@ -135,7 +139,7 @@ def column_or_blank(table: pd.DataFrame, name: str) -> pd.Series:
     return table[name] if name in table else pd.Series("", index=table.index)
 
 
-def per_value(column: pd.Series, parse: Callable[[str], object], dtype: object
+def per_value(column: pd.Series, parse: Callable[[str], object], dtype: Any
                ) -> np.ndarray:
     """``parse`` of each value as text ("" when missing), once per distinct value."""
     codes, texts = factorize(column)

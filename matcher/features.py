@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.areas import distance_matrix, load_areas
-from matcher.profiles import PostingProfiles, TraineeProfiles
+from matcher.columns import RowLists
+from matcher.profiles import Context, PostingProfiles, TraineeProfiles
 
 __all__ = ["FEATURES", "FeatureBuilder", "FeatureTable", "occupation_similarity"]
 
@@ -96,7 +97,7 @@ def occupation_similarity(codes: list[str], related: dict[str, set[str]] | None 
 
 
 def _coverage(required: list[frozenset[int]], have: list[frozenset[int]],
-              trainee_rows_with: object, p: np.ndarray, reading: np.ndarray, t: np.ndarray
+              trainee_rows_with: RowLists, p: np.ndarray, reading: np.ndarray, t: np.ndarray
               ) -> np.ndarray:
     """Share of each pair's required items that the trainee has (1 when none required)."""
     n = len(p)
@@ -175,7 +176,7 @@ class FeatureBuilder:
                             slot)
 
 
-def _related(ctx: object) -> dict[str, set[str]]:
+def _related(ctx: Context) -> dict[str, set[str]]:
     """Occupations that list the same skill label are related."""
     codes_of: dict[str, set[str]] = {}
     for label in ctx.normalizer.taxonomy.labels:

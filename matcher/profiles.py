@@ -18,6 +18,7 @@ here may add them (China's Employment Promotion Law forbids matching on them).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,13 @@ from matcher.columns import RowLists, Vocabulary
 from matcher.industries import industry_of_occupation, load_industries
 from matcher.levels import parse_level
 from matcher.normalize import Normalizer
-from matcher.reading import TraineeReading, combine_trainee, read_posting, read_trainee_text
+from matcher.reading import (
+    PostingReading,
+    TraineeReading,
+    combine_trainee,
+    read_posting,
+    read_trainee_text,
+)
 
 __all__ = ["SLOTS", "PostingProfiles", "TraineeProfiles", "Vocabulary"]
 
@@ -250,7 +257,7 @@ class TraineeProfiles:
 class _Texts:
     """The distinct certificates (or skills) texts of trainees, each read once."""
 
-    def __init__(self, shared: dict[object, object], *, certificates: bool) -> None:
+    def __init__(self, shared: dict[Any, Any], *, certificates: bool) -> None:
         self.certificates = certificates
         self.shared = shared
         self.texts = Vocabulary()
@@ -297,7 +304,7 @@ class PostingProfiles:
         self.context = context
         self.ids = np.empty(0, dtype=object)
         self.row_of: dict[str, int] = {}
-        self.readings: list = []
+        self.readings: list[PostingReading] = []
         self.skills: list[frozenset[int]] = []
         self.preferred_skills: list[frozenset[int]] = []
         self.permits: list[frozenset[int]] = []
@@ -335,7 +342,7 @@ class PostingProfiles:
             old = self.row_of.get(pid)
             if old is not None:
                 self.active[old] = False
-        cache: dict[tuple[str, str, str], object] = {}
+        cache: dict[tuple[str, str, str], PostingReading] = {}
         occupation = np.full(len(p), -1, dtype=np.int32)
         min_level = np.full(len(p), -1, dtype=np.int8)
         text = columns.text_values
