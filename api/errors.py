@@ -2,9 +2,10 @@
 
 Every error response is ``{"error": {"status", "code", "message_zh", "message_en",
 "details"}}``. Routes and services raise :class:`ApiError` (or a subclass naming its
-status); library errors are mapped here (:class:`~matcher.matching.UnknownIdError` →
-404, other :class:`~matcher.errors.MatcherError` → 422), request validation → 422 with
-every bad field, unknown routes → 404, and anything unexpected → 500 without internals.
+status); database constraint violations → 409; library errors are mapped here
+(:class:`~matcher.matching.UnknownIdError` → 404, other
+:class:`~matcher.errors.MatcherError` → 422), request validation → 422 with every bad
+field, unknown routes → 404, and anything unexpected → 500 without internals.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher.errors import MatcherError
@@ -107,6 +109,13 @@ def install_error_handlers(app: FastAPI) -> None:
         code, zh, en = _HTTP_MESSAGES.get(
             exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
         return _json(exc.status_code, code, zh, en, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # e.g. a USCC another enterprise has: a conflict with stored data, not a crash
+        return _json(409, "conflict", "与已有记录冲突（例如统一社会信用代码重复），请核对后重试",
+                     "this conflicts with a stored record (e.g. a duplicate USCC): check "
+                     "the values and try again")
 
     @app.exception_handler(UnknownIdError)
     async def _unknown(_request: Request, exc: UnknownIdError) -> JSONResponse:

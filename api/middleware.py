@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.db import write_lock
 from api.errors import error_body
 from api.models import IdempotencyKey
 from api.security import read_token
@@ -113,6 +114,7 @@ class _KeyedPosts(BaseHTTPMiddleware):
             return await call_next(request)  # the route answers 401
         path = request.url.path
         with app.state.sessionmaker() as session:
+            write_lock(session)  # SQLite: read-then-write must hold the lock from the start
             stored = session.scalar(select(IdempotencyKey).where(
                 IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
             if stored is not None:
@@ -125,9 +127,13 @@ class _KeyedPosts(BaseHTTPMiddleware):
         response = await call_next(request)
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
         with app.state.sessionmaker() as session:
+            write_lock(session)
             row = session.scalar(select(IdempotencyKey).where(
                 IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
-            if row is not None and 200 <= response.status_code < 300:
+            # only JSON is replayed (an Excel export is simply run again)
+            replayable = response.headers.get("content-type", "").startswith(
+                "application/json")
+            if row is not None and 200 <= response.status_code < 300 and replayable:
                 row.status_code = response.status_code
                 row.body = body.decode("utf-8", errors="replace")
             else:

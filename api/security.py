@@ -53,6 +53,8 @@ def issue_token(secret: str, user_id: int, ttl_seconds: int, *, now: float | Non
 
 def read_token(secret: str, token: str, *, now: float | None = None) -> int | None:
     """The user id of a valid, unexpired token; None otherwise."""
+    if not token.isascii():  # a tampered token; compare_digest refuses non-ASCII str
+        return None
     parts = token.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None

@@ -34,7 +34,7 @@ async def import_table(table: Table, file: UploadFile, session: SessionDep, who:
     frame = imports.read_table(file.filename or "", content)
     # validation and storing are CPU- and IO-bound: run off the event loop
     return await run_in_threadpool(imports.import_table, session, index, table, frame,
-                                   dry_run=dry_run)
+                                   dry_run=dry_run, areas=who.areas)
 
 
 @router.get("/{table}/template", response_class=Response)

@@ -48,7 +48,8 @@ def update_trainee(trainee_id: IdPath, body: TraineeUpdate, session: SessionDep,
     """Update a trainee; withdrawing consent takes them out of every shortlist at once."""
     t = entities.update_trainee(session, index, who, trainee_id,
                                 body.model_dump(exclude_unset=True))
-    return trainee_public(t, who)[0]
+    # the answer shows the personal data: a read like any other, audited
+    return entities.read_trainees_audited(session, who, [t], "update", trainee_public)[0]
 
 
 @router.delete("/{trainee_id}", response_model=Message)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api import access
 from api.access import Principal
+from api.db import write_lock
 from api.deps import Paging
 from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Placement, Posting, Trainee, utcnow
@@ -36,6 +37,12 @@ def _like(column: Any, text: str) -> Any:
 
 
 def _apply_patch(obj: Any, patch: dict[str, Any]) -> dict[str, Any]:
+    # an explicit null for a required column would fail at commit (NOT NULL): say so now
+    nulls = [k for k, v in patch.items() if v is None and not obj.__mapper__.columns[k].nullable]
+    if nulls:
+        raise UnprocessableError(f"以下字段不能为空（null）：{'、'.join(nulls)}",
+                                 f"these fields cannot be null: {', '.join(nulls)}",
+                                 details=[{"field": k} for k in nulls])
     values = values_of(obj) | patch
     return values
 
@@ -61,6 +68,7 @@ def get_enterprise(session: Session, who: Principal, key: str) -> Enterprise:
 
 
 def create_enterprise(session: Session, who: Principal, values: dict[str, Any]) -> Enterprise:
+    write_lock(session)  # SQLite: take the write lock before reading
     access.check_role(who, "admin", "counselor")
     require_absent(session, Enterprise, values["id"])
     check_row(Enterprise, values)
@@ -72,6 +80,7 @@ def create_enterprise(session: Session, who: Principal, values: dict[str, Any]) 
 
 def update_enterprise(session: Session, who: Principal, key: str, patch: dict[str, Any]
                       ) -> Enterprise:
+    write_lock(session)  # SQLite: take the write lock before reading
     e = get_or_404(session, Enterprise, key)
     access.check_enterprise(who, e, write=True)
     check_row(Enterprise, _apply_patch(e, patch))
@@ -104,6 +113,7 @@ def get_posting(session: Session, who: Principal, key: str) -> Posting:
 
 def create_posting(session: Session, index: MatchIndex, who: Principal,
                    values: dict[str, Any]) -> tuple[Posting, PostingReading]:
+    write_lock(session)  # SQLite: take the write lock before reading
     access.check_role(who, "admin", "counselor", "enterprise")
     if who.role == "enterprise":
         if values.get("enterprise_id") not in (None, who.enterprise_id):
@@ -130,7 +140,9 @@ def create_posting(session: Session, index: MatchIndex, who: Principal,
 
 def update_posting(session: Session, index: MatchIndex, who: Principal, key: str,
                    patch: dict[str, Any]) -> tuple[Posting, PostingReading]:
-    p = get_or_404(session, Posting, key)
+    write_lock(session)  # SQLite: take the write lock before reading
+    # PostgreSQL: lock the row, so that the check against ``hired`` holds until commit
+    p = get_or_404(session, Posting, key, lock=True)
     access.check_posting(who, p, write=True)
     values = _apply_patch(p, patch)
     check_row(Posting, values)
@@ -173,6 +185,7 @@ def get_course(session: Session, who: Principal, key: str) -> Course:
 
 
 def create_course(session: Session, who: Principal, values: dict[str, Any]) -> Course:
+    write_lock(session)  # SQLite: take the write lock before reading
     access.check_course_write(who)
     require_absent(session, Course, values["id"])
     require_exists(session, Enterprise, values.get("order_enterprise_id"), "order_enterprise_id")
@@ -184,6 +197,7 @@ def create_course(session: Session, who: Principal, values: dict[str, Any]) -> C
 
 
 def update_course(session: Session, who: Principal, key: str, patch: dict[str, Any]) -> Course:
+    write_lock(session)  # SQLite: take the write lock before reading
     access.check_course_write(who)
     c = get_or_404(session, Course, key)
     require_exists(session, Enterprise, patch.get("order_enterprise_id"), "order_enterprise_id")
@@ -214,6 +228,7 @@ def get_trainee(session: Session, who: Principal, key: str) -> Trainee:
 
 def create_trainee(session: Session, index: MatchIndex, who: Principal,
                    values: dict[str, Any]) -> Trainee:
+    write_lock(session)  # SQLite: take the write lock before reading
     access.check_role(who, "admin", "counselor")
     if who.areas is not None and values["area"] not in who.areas:
         raise access.ForbiddenError("该学员不在您负责的区域", "this trainee is outside your areas")
@@ -229,6 +244,7 @@ def create_trainee(session: Session, index: MatchIndex, who: Principal,
 
 def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str,
                    patch: dict[str, Any]) -> Trainee:
+    write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)
     access.check_trainee(who, t, write=True)
     if who.role == "trainee":
@@ -252,6 +268,7 @@ def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str
 
     The row stays (anonymized) so that placements and plan metrics keep their counts.
     """
+    write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)
     access.check_trainee(who, t, write=True)
     t.masked_name = "已删除"
@@ -280,6 +297,7 @@ def read_trainees_audited(session: Session, who: Principal, trainees: list[Train
             ids.append(t.id)
             flags.append(shown)
     if ids:
+        write_lock(session)  # the reads ran deferred: writing from them may fail on SQLite
         audit(session, who.user_id, ids, action, flags)
         session.commit()
     return out

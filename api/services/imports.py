@@ -16,8 +16,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.db import write_lock
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise
+from api.models import Course, Enterprise, Trainee
 from api.services.index import MatchIndex
 from api.services.tables import MODELS, rows_from_frame, upsert
 from matcher.schemas import SCHEMAS, Problem, validate
@@ -46,13 +47,37 @@ def _problem(p: Problem) -> dict[str, Any]:
             "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
 
 
+def _outside_areas(session: Session, rows: list[dict[str, Any]], data_rows: list[int],
+                   areas: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows a counselor limited to ``areas`` may not write: trainees of another area, in
+    the file or in the store (an import must not reach what a form refuses)."""
+    stored = dict(session.execute(select(Trainee.id, Trainee.area).where(
+        Trainee.id.in_([r["id"] for r in rows]))).all())
+    label = SCHEMAS["trainees"].column("area").label
+    problems = []
+    for i, r in zip(data_rows, rows, strict=True):
+        outside = [a for a in (r.get("area"), stored.get(r["id"]))
+                   if a is not None and a not in areas]
+        if outside:
+            problems.append({"row": i + 1, "excel_row": i + 2, "column": "area",
+                             "label": label, "value": outside[0],
+                             "reason_zh": f"该学员不在您负责的区域（{'、'.join(areas)}）",
+                             "reason_en": "this trainee is outside your areas"})
+    return problems
+
+
 def import_table(session: Session, index: MatchIndex, table: str, frame: pd.DataFrame, *,
-                 dry_run: bool) -> dict[str, Any]:
+                 dry_run: bool, areas: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """``areas``: the importing counselor's areas (None: any area)."""
     report = validate(table, frame)
     problems = [_problem(p) for p in report.problems]
     rows: list[dict[str, Any]] = []
     if report.ok:
         rows = rows_from_frame(table, frame)
+        data_rows = [i for i in range(len(frame)) if frame.iloc[i].astype(str).str.strip()
+                     .ne("").any()]
+        if table == "trainees" and areas is not None:
+            problems += _outside_areas(session, rows, data_rows, areas)
         if table in _LINKS:
             column, parent, parent_table = _LINKS[table]
             attr = "enterprise_id" if column == "enterprise_id" else column
@@ -61,8 +86,6 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
                 parent.id.in_(wanted)))) if wanted else set()  # type: ignore[attr-defined]
             schema = SCHEMAS[table]
             label = schema.column(column).label
-            data_rows = [i for i in range(len(frame)) if frame.iloc[i].astype(str).str.strip()
-                         .ne("").any()]
             for i, r in zip(data_rows, rows, strict=True):
                 if r.get(attr) and r[attr] not in known:
                     problems.append({"row": i + 1, "excel_row": i + 2, "column": column,
@@ -90,6 +113,7 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
                             "listed in details and upload again", details=summary)
     if dry_run:
         return summary
+    write_lock(session)  # SQLite: the reads above ran deferred; write under the lock
     upsert(session, table, rows, index.normalizer)
     session.commit()
     ids = [r["id"] for r in rows]

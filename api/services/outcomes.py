@@ -31,6 +31,7 @@ def record(session: Session, index: MatchIndex, who: Principal, kind: str, posti
            trainee_id: str) -> Interaction | Placement:
     if kind == "hired":
         return hire(session, index, who, posting_id, trainee_id)
+    write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
     trainee = get_or_404(session, Trainee, trainee_id)
     access.check_interaction(who, posting, trainee, kind)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from api import access
 from api.access import Principal
+from api.db import write_lock
 from api.errors import ForbiddenError, NotFoundError, UnprocessableError
 from api.models import Interaction, Posting, Trainee
 from api.schemas import CandidateSummary
@@ -270,6 +271,7 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
         unlisted.append(UnlistedTrainee(trainee_id=t.id, masked_name=t.masked_name,
                                         area=t.area, reason=code,
                                         reason_label=UNLISTED_REASONS[code]))
+    write_lock(session)  # the reads ran deferred: writing from them may fail on SQLite
     session.add_all(events)
     audit(session, who.user_id, shown_ids, "plan", shown_contact)
     session.commit()
