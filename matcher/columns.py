@@ -19,9 +19,9 @@ from matcher.errors import MatcherError
 
 T = TypeVar("T")
 
-__all__ = ["RowLists", "Vocabulary", "column_or_blank", "factorize", "flags", "members",
-           "pack_keys", "per_value", "rows_by", "share", "text_values", "union_rows",
-           "unpack_keys"]
+__all__ = ["RowLists", "Vocabulary", "as_text", "column_or_blank", "factorize", "flags",
+           "members", "numbers", "pack_keys", "per_value", "rows_by", "share", "text_values",
+           "union_rows", "unpack_keys"]
 
 
 class Vocabulary:
@@ -122,17 +122,33 @@ def members(sets: list[frozenset[int]], reading: np.ndarray, rows: np.ndarray
     return items[np.repeat(starts[inverse], count) + offset], np.repeat(rows, count)
 
 
+def as_text(value: object) -> str:
+    """A cell as text: "" when missing, and a whole number that a spreadsheet turned
+    into a float as the integer it was (ids 7.0 → "7", grades 3.0 → "3")."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def text_values(table: pd.DataFrame, column: str) -> list[str]:
     if column not in table:
         return [""] * len(table)
-    return ["" if v is None or (isinstance(v, float) and v != v) else str(v)
-            for v in table[column].tolist()]
+    return [as_text(v) for v in table[column].tolist()]
+
+
+def numbers(table: pd.DataFrame, column: str) -> pd.Series:
+    """A column as numbers (NaN when missing or not a number, or when there is no column)."""
+    if column not in table:
+        return pd.Series(np.nan, index=table.index, dtype=float)
+    return pd.to_numeric(table[column], errors="coerce")
 
 
 def factorize(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes of ``column`` into its distinct values as text (-1 missing)."""
     codes, uniques = pd.factorize(column)
-    return codes, [str(v) for v in uniques]
+    return codes, [as_text(v) for v in uniques]
 
 
 def column_or_blank(table: pd.DataFrame, name: str) -> pd.Series:
@@ -153,7 +169,7 @@ def flags(values: pd.Series | None, n: int) -> np.ndarray:
     if values is None:
         return np.zeros(n, dtype=bool)
     codes, uniques = pd.factorize(values)
-    flags = [str(v).strip().lower() in _TRUTHY or v is True for v in uniques]
+    flags = [as_text(v).strip().lower() in _TRUTHY or v is True for v in uniques]
     return np.array([*flags, False], dtype=bool)[codes]
 
 

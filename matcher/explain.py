@@ -20,9 +20,12 @@ from matcher.taxonomy import Taxonomy
 __all__ = ["explain_pair"]
 
 
-def _certificate(taxonomy: Taxonomy, code: str, rank: int) -> str:
+def _held(taxonomy: Taxonomy, code: str, rank: int, certified: bool) -> str:
+    """What the trainee has: a certificate, or only the course that trained the trade."""
     name = taxonomy[code].name
-    return f"{name}{format_level(rank)}证书" if rank >= 0 else f"{name}证书或培训"
+    if not certified:  # a course's target level is no certificate held
+        return f"参加{name}{format_level(rank) if rank >= 0 else ''}培训"
+    return f"持{name}{format_level(rank)}证书" if rank >= 0 else f"持{name}证书或培训"
 
 
 def explain_pair(features: FeatureTable, i: int, postings: PostingProfiles,
@@ -48,23 +51,24 @@ def explain_pair(features: FeatureTable, i: int, postings: PostingProfiles,
     if occ_index >= 0:
         code = ctx.occupations.items[occ_index]
         rank = int(trainees.level[reading, slot])
-        held = _certificate(taxonomy, code, rank)
+        certified = bool(trainees.certified[reading, slot])
+        held = _held(taxonomy, code, rank, certified)
         if post_index >= 0:
             post_code = ctx.occupations.items[post_index]
             similarity = value["occupation"]
             if similarity >= 1:
-                reasons.append(f"持{held}，与岗位职业一致")
+                reasons.append(f"{held}，与岗位职业一致")
             elif similarity >= 0.5:
                 group = taxonomy[post_code].parent or post_code
                 same = code.rsplit("-", 1)[0] == post_code.rsplit("-", 1)[0]
-                reasons.append(f"持{held}，与岗位职业（{taxonomy[post_code].name}）"
+                reasons.append(f"{held}，与岗位职业（{taxonomy[post_code].name}）"
                                + (f"同属{taxonomy[group].name}" if same else "技能相通"))
             elif similarity > 0:
                 middle = "-".join(post_code.split("-")[:2])
-                reasons.append(f"持{held}，与岗位职业同属{taxonomy[middle].name}大类方向")
+                reasons.append(f"{held}，与岗位职业同属{taxonomy[middle].name}大类方向")
             else:
-                gaps.append(f"所持{taxonomy[code].name}与岗位职业（{taxonomy[post_code].name}）"
-                            "不同")
+                gaps.append(f"{'所持' if certified else '所学'}{taxonomy[code].name}与岗位职业"
+                            f"（{taxonomy[post_code].name}）不同")
     minimum = int(postings.min_level[p])
     gap = float(features.level_gap[i])
     if minimum >= 0:
@@ -89,6 +93,8 @@ def explain_pair(features: FeatureTable, i: int, postings: PostingProfiles,
         if missing:
             gaps.append(f"缺少{label}：{'、'.join(missing)}")
     preferred = sorted(ctx.skills.items[s] for s in postings.preferred_skills[p] & have_skills)
+    preferred += sorted(ctx.permits.items[s]
+                        for s in postings.preferred_permits[p] & have_permits)
     if preferred:
         reasons.append(f"具备优先条件：{'、'.join(preferred)}")
     km = float(features.km[i])

@@ -156,6 +156,19 @@ class FeatureBuilder:
         skills = _coverage(pp.skills, tp.skill_sets, tp.by_skill, p, reading, t)
         permits = _coverage(pp.permits, tp.permit_sets, tp.by_permit, p, reading, t)
         preferred = _coverage(pp.preferred_skills, tp.skill_sets, tp.by_skill, p, reading, t)
+        # Preferred permits ("有叉车证优先") count beside preferred skills, by number.
+        rows, inverse = np.unique(p, return_inverse=True)
+        n_skills = np.array([len(pp.preferred_skills[i]) for i in rows.tolist()],
+                            dtype=np.float32)[inverse]
+        n_permits = np.array([len(pp.preferred_permits[i]) for i in rows.tolist()],
+                             dtype=np.float32)[inverse]
+        if n_permits.any():
+            permits_held = _coverage(pp.preferred_permits, tp.permit_sets, tp.by_permit, p,
+                                     reading, t)
+            both = (preferred * n_skills + permits_held * n_permits) / np.maximum(
+                n_skills + n_permits, 1)
+            preferred = np.where(n_permits == 0, preferred,
+                                 np.where(n_skills == 0, permits_held, both))
         known = (pp.area[p] >= 0) & (tp.area[t] >= 0)
         km = np.where(known, self.km[np.maximum(pp.area[p], 0), np.maximum(tp.area[t], 0)],
                       self._mean_km)

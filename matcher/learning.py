@@ -94,6 +94,10 @@ def train_scorer(matcher: Matcher, log: pd.DataFrame, *, test_size: float = 0.25
     y = labels["label"].to_numpy()
     weight = labels["weight"].to_numpy()
     groups = labels["posting_id"].to_numpy()
+    if len(np.unique(groups)) < 2:  # one posting to learn from and one to test on, at least
+        raise NotEnoughOutcomesError(
+            "outcomes of one posting logged; at least two are needed to learn on some "
+            "postings and test on others")
     split = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
     train, test = next(split.split(features.values, y, groups))
     if len(np.unique(y[test])) < 2 or len(np.unique(y[train])) < 2:

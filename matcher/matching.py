@@ -151,7 +151,7 @@ class Matcher:
         candidates = self._posting_candidates(t)
         p = candidates[self.postings.open[candidates] & self.postings.active[candidates]]
         if filters.areas is not None:
-            wanted = [self.postings.context.areas.get(a) for a in filters.areas]
+            wanted = self.postings.context.area_indexes(filters.areas)
             p = p[np.isin(self.postings.area[p], wanted)]
         if filters.require_area:
             p = p[self.features.willing(p, np.full(len(p), t))]
@@ -198,7 +198,7 @@ class Matcher:
         if not filters.include_unconsented:
             ok &= tp.consent[t]
         if filters.areas is not None:
-            wanted = [tp.context.areas.get(a) for a in filters.areas]
+            wanted = tp.context.area_indexes(filters.areas)
             ok &= np.isin(tp.area[t], wanted)
         return ok
 

@@ -64,6 +64,12 @@ class Context:
             return self.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
         return columns.per_value(names, index, np.int16)
 
+    def area_indexes(self, names: Iterable[str]) -> list[int]:
+        """Indexes of the known areas among ``names`` (aliases allowed, unknown ones left
+        out: a filter naming an unknown area must not match every unknown area)."""
+        found = (self.areas.get(AREA_ALIASES.get(str(n).strip(), str(n).strip())) for n in names)
+        return [a for a in found if a >= 0]
+
     def days(self, dates: pd.Series) -> np.ndarray:
         """Days since 1970 (-1 unknown) of dates as written."""
         parsed = pd.to_datetime(dates, errors="coerce").to_numpy("datetime64[D]")
@@ -77,7 +83,8 @@ class TraineeProfiles:
 
     Columns (one entry per row; rows of removed or replaced trainees stay, inactive):
     ``ids``, ``reading`` (index into the reading columns ``occupation`` [R, SLOTS],
-    ``level`` [R, SLOTS] (-1 unknown), ``skill_sets`` and ``permit_sets`` (frozensets
+    ``level`` [R, SLOTS] (-1 unknown), ``certified`` [R, SLOTS] (a certificate names the
+    occupation; else only the course trained it), ``skill_sets`` and ``permit_sets`` (frozensets
     of vocabulary ids), ``industry`` [R, n_industries]), ``area``, ``anywhere`` (willing
     to work in any area), ``preferred`` [n, n_areas], ``wage`` (expected, NaN unknown),
     ``seeking``, ``consent``, ``active``, ``order`` (enterprise that ordered the
@@ -100,6 +107,7 @@ class TraineeProfiles:
         self._trained = Vocabulary([""])
         self.occupation = np.empty((0, SLOTS), dtype=np.int32)
         self.level = np.empty((0, SLOTS), dtype=np.int8)
+        self.certified = np.empty((0, SLOTS), dtype=bool)
         self.skill_sets: list[frozenset[int]] = []
         self.permit_sets: list[frozenset[int]] = []
         self.industry = np.empty((0, n_industries), dtype=bool)
@@ -134,7 +142,10 @@ class TraineeProfiles:
         trained_level = np.full(n, -1, dtype=np.int64)
         order = np.full(n, -1, dtype=np.int32)
         if courses is not None and "course_id" in t and len(courses):
-            c = courses.drop_duplicates("course_id").set_index("course_id")
+            # Ids as text on both sides: a course id typed as a number (7, or 7.0 in a
+            # column with blanks) still finds its course.
+            c = courses.assign(course_id=columns.text_values(courses, "course_id"))
+            c = c.drop_duplicates("course_id").set_index("course_id")
             codes, keys = columns.factorize(t["course_id"])
             # One row per distinct course id, and a last one for trainees without.
             course = c.reindex([*keys, ""]).reset_index(drop=True)
@@ -157,6 +168,8 @@ class TraineeProfiles:
             old = self.row_of.get(tid)
             if old is not None:
                 self.active[old] = False
+        # An id listed twice in one table: its last row replaces the earlier ones.
+        latest = ~pd.Index(ids).duplicated(keep="last")
         wishes = columns.column_or_blank(t, "preferred_areas")
         self.ids = np.concatenate([self.ids, ids])
         self.row_of.update(zip(ids, rows.tolist(), strict=True))
@@ -165,13 +178,13 @@ class TraineeProfiles:
         self.anywhere = np.concatenate([self.anywhere, columns.per_value(wishes, _anywhere, bool)])
         self.preferred = np.concatenate([self.preferred,
                                          columns.per_value(wishes, self._preferred, bool)])
-        wage = pd.to_numeric(t.get("expected_wage"), errors="coerce")
-        self.wage = np.concatenate([self.wage, np.asarray(wage, dtype=np.float32)])
+        wage = columns.numbers(t, "expected_wage")
+        self.wage = np.concatenate([self.wage, wage.to_numpy(np.float32)])
         status = columns.column_or_blank(t, "status")
         self.seeking = np.concatenate([self.seeking,
                                        columns.per_value(status, _is_seeking, bool)])
         self.consent = np.concatenate([self.consent, columns.flags(t.get("consent"), n)])
-        self.active = np.concatenate([self.active, np.ones(n, dtype=bool)])
+        self.active = np.concatenate([self.active, latest])
         self.order = np.concatenate([self.order, order])
         self.graduated = np.concatenate([self.graduated,
                                          ctx.days(t.get("graduation_date",
@@ -225,6 +238,7 @@ class TraineeProfiles:
         certificates, skills = self._texts
         occupation: list[int] = []
         level: list[int] = []
+        certified: list[bool] = []
         industry: list[tuple[int, int]] = []
         industries_of: dict[str, list[int]] = {}
         fields = columns.unpack_keys(keys, _KEY_BITS)
@@ -232,15 +246,18 @@ class TraineeProfiles:
             r = combine_trainee(certificates.parts[c], skills.parts[s],
                                 self._trained.items[code] or None, None if rank == 0 else rank - 1)
             held = r.certificates[:SLOTS]
+            named = dict(certificates.parts[c].certificates)
             for code_held, rank_held in held:
                 occupation.append(ctx.occupations.get(code_held))
                 level.append(-1 if rank_held is None else rank_held)
+                certified.append(code_held in named)
                 if code_held not in industries_of:
                     industries_of[code_held] = [ctx.industries.get(name) for name in
                                                 ctx.industries_of.get(code_held, ())]
                 industry.extend((i, j) for j in industries_of[code_held])
             occupation.extend([-1] * (SLOTS - len(held)))
             level.extend([-1] * (SLOTS - len(held)))
+            certified.extend([False] * (SLOTS - len(held)))
             self.skill_sets.append(columns.share(self._shared,
                                           certificates.skills[c] | skills.skills[s]))
             self.permit_sets.append(columns.share(self._shared,
@@ -252,6 +269,8 @@ class TraineeProfiles:
                                           np.array(occupation, dtype=np.int32).reshape(-1, SLOTS)])
         self.level = np.concatenate([self.level,
                                      np.array(level, dtype=np.int8).reshape(-1, SLOTS)])
+        self.certified = np.concatenate([self.certified,
+                                         np.array(certified, dtype=bool).reshape(-1, SLOTS)])
         self.industry = np.concatenate([self.industry, block])
 
 class _Texts:
@@ -342,6 +361,7 @@ class PostingProfiles:
             old = self.row_of.get(pid)
             if old is not None:
                 self.active[old] = False
+        latest = ~pd.Index(ids).duplicated(keep="last")  # the last row of a repeated id
         cache: dict[tuple[str, str, str], PostingReading] = {}
         occupation = np.full(len(p), -1, dtype=np.int32)
         min_level = np.full(len(p), -1, dtype=np.int8)
@@ -364,7 +384,9 @@ class PostingProfiles:
                               dtype=np.int32)
         industry = np.full(len(p), -1, dtype=np.int32)
         if enterprises is not None and len(enterprises):
-            by_id = enterprises.drop_duplicates("enterprise_id").set_index("enterprise_id")
+            by_id = enterprises.assign(
+                enterprise_id=columns.text_values(enterprises, "enterprise_id"))
+            by_id = by_id.drop_duplicates("enterprise_id").set_index("enterprise_id")
             names = by_id["industry"].reindex(text(p, "enterprise_id"))
             industry = np.array([ctx.industries.get(n) for n in names], dtype=np.int32)
         status = text(p, "status")
@@ -374,13 +396,13 @@ class PostingProfiles:
         self.min_level = np.concatenate([self.min_level, min_level])
         self.area = np.concatenate([self.area, ctx.area(p.get("area", pd.Series("", p.index)))])
         for name in ("wage_min", "wage_max"):
-            values = pd.to_numeric(p.get(name), errors="coerce")
-            setattr(self, name, np.concatenate([getattr(self, name),
-                                                np.asarray(values, dtype=np.float32)]))
-        headcount = pd.to_numeric(p.get("headcount"), errors="coerce").fillna(1)
+            values = columns.numbers(p, name).to_numpy(np.float32)
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+        headcount = columns.numbers(p, "headcount").fillna(1)
         self.headcount = np.concatenate([self.headcount, headcount.to_numpy(np.int32)])
-        self.open = np.concatenate([self.open, np.array([s in ("", "open") for s in status])])
-        self.active = np.concatenate([self.active, np.ones(len(p), dtype=bool)])
+        self.open = np.concatenate([self.open, np.array([s in ("", "open") for s in status],
+                                                        dtype=bool)])
+        self.active = np.concatenate([self.active, latest])
         self.enterprise = np.concatenate([self.enterprise, enterprise])
         self.industry = np.concatenate([self.industry, industry])
         self.opened = np.concatenate([self.opened,

@@ -138,9 +138,11 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
             raise ValueError("outcomes need both positives and negatives to learn from")
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)
-        split = GroupShuffleSplit(n_splits=1, test_size=self.calibration_size,
-                                  random_state=self.random_state)
-        fit_idx, cal_idx = next(split.split(X, y, groups))
+        fit_idx = cal_idx = np.arange(len(y))
+        if len(np.unique(groups)) > 1:  # one posting's pairs cannot be split by posting
+            split = GroupShuffleSplit(n_splits=1, test_size=self.calibration_size,
+                                      random_state=self.random_state)
+            fit_idx, cal_idx = next(split.split(X, y, groups))
         if len(np.unique(y[cal_idx])) < 2 or len(np.unique(y[fit_idx])) < 2:
             fit_idx = cal_idx = np.arange(len(y))  # too few outcomes to hold any out
         self.mean_ = X[fit_idx].mean(axis=0)

@@ -68,8 +68,11 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
     slot_codes = trainees.occupation[reading]
     short: dict[str, list[tuple[int, int]]] = {}
     for i, row in enumerate(features.posting.tolist()):
-        if area_ok[i] and gap[i] < 0:
-            code = ctx.occupations.items[int(slot_codes[int(features.slot[i])])]
+        held = int(slot_codes[int(features.slot[i])])
+        # A level of an occupation the taxonomy does not hold (a course's unknown code)
+        # names no certificate to advise.
+        if area_ok[i] and gap[i] < 0 and held >= 0:
+            code = ctx.occupations.items[held]
             short.setdefault(code, []).append((int(postings.min_level[row]), row))
         if area_ok[i] and level_ok[i]:
             for skill in postings.skills[row] - trainees.skill_sets[reading]:
