@@ -4,6 +4,16 @@ Roles: **admin** (the bureau) may do everything; a **counselor** reads and write
 market, limited to some areas' trainees when the account names areas; an
 **enterprise** account reads and writes only its own enterprise and postings, and the
 shortlists of those postings; a **trainee** reads only themself (and open postings).
+
+Writing a trainee: a counselor limited to areas writes only trainees of those areas and
+cannot move one to another area. A trainee changes only what is theirs to say
+(:data:`TRAINEE_SELF_FIELDS`): preferred areas, expected wage, the two consents and the
+contact. The rest is a record kept by staff that enterprises and the plan's metrics rely
+on: name, area, course, graduation date, certificates and skills come from training and
+assessment, and the status (seeking, placed, withdrawn) follows placements, which staff
+and enterprises record. A trainee who wants no more offers withdraws their consent to be
+recommended, which takes them out of every shortlist at once.
+
 Contact details of a trainee go to admins, counselors (of the trainee's area) and the
 trainee, and to an enterprise only when the trainee separately consented to share them.
 List queries are narrowed here too (:func:`scope_postings`, :func:`scope_trainees`…), so
@@ -22,7 +32,8 @@ from api.models import Course, Enterprise, Posting, Trainee
 
 __all__ = ["Principal", "can_see_contact", "check_course_write", "check_enterprise",
            "check_posting", "check_role", "check_shortlist", "check_suggestions",
-           "check_trainee", "scope_enterprises", "scope_postings", "scope_trainees"]
+           "check_trainee", "check_trainee_update", "scope_enterprises", "scope_postings",
+           "scope_trainees"]
 
 ROLE_LABELS = {"admin": "管理员（人社局）", "counselor": "就业指导员", "enterprise": "企业",
                "trainee": "学员"}
@@ -92,6 +103,28 @@ def check_trainee(who: Principal, trainee: Trainee, *, write: bool = False) -> N
     if who.role == "counselor":
         raise _deny("该学员不在您负责的区域", "this trainee is outside your areas")
     raise _deny("只能查看本人的信息", "you may only read your own record")
+
+
+#: What a trainee may change about themself (see the module docstring).
+TRAINEE_SELF_FIELDS = frozenset({"preferred_areas", "expected_wage", "consent_recommend",
+                                 "consent_share_contact", "contact"})
+
+
+def check_trainee_update(who: Principal, trainee: Trainee, fields: dict[str, Any]) -> None:
+    """May ``who`` set ``fields`` (name → new value) of ``trainee``?"""
+    check_trainee(who, trainee, write=True)
+    if who.role == "trainee":
+        extra = sorted(set(fields) - TRAINEE_SELF_FIELDS)
+        if extra:
+            raise _deny(f"学员本人不能修改：{'、'.join(extra)}（请联系就业指导员）",
+                        f"trainees cannot change {', '.join(extra)} themselves: ask a "
+                        "counselor")
+    area = fields.get("area")
+    if who.role == "counselor" and who.areas is not None and area is not None \
+            and area not in who.areas:
+        raise _deny(f"不能把学员转到您负责的区域（{'、'.join(who.areas)}）以外：{area}",
+                    f"you cannot move a trainee to {area}, outside your areas "
+                    f"({', '.join(who.areas)})")
 
 
 def check_shortlist(who: Principal, posting: Posting) -> None:

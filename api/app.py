@@ -2,8 +2,8 @@
 
 Nothing is created at import: the lifespan opens the engine, migrates the database,
 seeds the bundled sample market into an empty store (unless ``seed_sample`` is off),
-creates the demo accounts, builds the matching index from the store and keeps them on
-``app.state``.
+creates the demo accounts, reads (or generates) the token signing key, builds the
+matching index from the store and keeps them on ``app.state``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from api.routes import (
 from api.security import LoginLimiter
 from api.services.bootstrap import ensure_demo_accounts, is_empty, seed_sample
 from api.services.index import MatchIndex
+from api.services.keys import signing_key
 from api.settings import Settings
 from matcher import LearnedScorer, MatcherError, Normalizer
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
                 seeded = seed_sample(session, norm)
             accounts = ensure_demo_accounts(session) if settings.demo_accounts else []
             session.commit()
+            secret_key = signing_key(session, settings.secret_key)
             index = MatchIndex.build(session, norm, _learned(settings))
         if seeded:
             log.info("seeded the sample market: %s", seeded)
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
             print(f"demo account  {a.role:<10} {a.username:<15} {a.password:<22} {a.note}")
         app.state.engine = engine
         app.state.sessionmaker = sessions
+        app.state.secret_key = secret_key
         app.state.index = index
         app.state.writer = GroupWriter(sessions)
         app.state.demo_accounts = accounts

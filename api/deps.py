@@ -22,13 +22,18 @@ from api.security import read_token
 from api.services.index import MatchIndex
 from api.settings import Settings
 
-__all__ = ["IndexDep", "PageDep", "SessionDep", "SettingsDep", "UserDep", "WriterDep"]
+__all__ = ["IndexDep", "PageDep", "SecretKeyDep", "SessionDep", "SettingsDep", "UserDep",
+           "WriterDep"]
 
 _bearer = HTTPBearer(auto_error=False)
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_secret_key(request: Request) -> str:
+    return request.app.state.secret_key
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -45,6 +50,7 @@ def get_writer(request: Request) -> GroupWriter:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SecretKeyDep = Annotated[str, Depends(get_secret_key)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
 WriterDep = Annotated[GroupWriter, Depends(get_writer)]
@@ -56,7 +62,7 @@ def principal_of(user: User) -> Principal:
                      areas)
 
 
-def get_principal(settings: SettingsDep, session: SessionDep,
+def get_principal(secret_key: SecretKeyDep, session: SessionDep,
                   credentials: Annotated[HTTPAuthorizationCredentials | None,
                                          Depends(_bearer)]) -> Principal:
     challenge = {"WWW-Authenticate": "Bearer"}
@@ -64,7 +70,7 @@ def get_principal(settings: SettingsDep, session: SessionDep,
         raise UnauthorizedError("请先登录（POST /api/v1/auth/login），并在请求头中携带 Bearer 令牌",
                            "sign in first (POST /api/v1/auth/login) and send the bearer token",
                            headers=challenge)
-    user_id = read_token(settings.secret_key, credentials.credentials)
+    user_id = read_token(secret_key, credentials.credentials)
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         raise UnauthorizedError("登录已失效，请重新登录",

@@ -54,28 +54,35 @@ class BodyLimit:
             await _too_large(self.max_bytes)(scope, receive, send)
             return
         seen = 0
-        started = False
+        too_large = started = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    too_large = True
                     raise _TooLargeError
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if too_large and not started:
+                # the app's answer to a body cut off at the limit (FastAPI: 400, "error
+                # parsing the body") is replaced by the 413 below
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLargeError:
-            if not started:
-                await _too_large(self.max_bytes)(scope, receive, send)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await _too_large(self.max_bytes)(scope, receive, send)
 
 
 class Idempotency:
@@ -108,7 +115,7 @@ class _KeyedPosts(BaseHTTPMiddleware):
                                 status_code=422)
         app = request.app
         auth = request.headers.get("authorization", "")
-        user_id = (read_token(app.state.settings.secret_key, auth[7:])
+        user_id = (read_token(app.state.secret_key, auth[7:])
                    if auth.lower().startswith("bearer ") else None)
         if user_id is None:
             return await call_next(request)  # the route answers 401

@@ -3,9 +3,10 @@
 The four market tables (enterprises, postings, courses, trainees) keep the columns of
 the import schemas (:mod:`matcher.schemas`) so that the matcher is built from them
 directly; beside them live accounts (users), the outcome log (interactions), hires
-(placements, one per trainee), the audit log of personal-data reads and the stored
-responses of idempotent POSTs. The schema itself is created by the Alembic migrations
-in ``api/migrations``, never by ``create_all``.
+(placements, one per trainee), the audit log of personal-data reads, the stored
+responses of idempotent POSTs and the secrets the service generated for itself. The
+schema itself is created by the Alembic migrations in ``api/migrations``, never by
+``create_all``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["AuditEntry", "Base", "Course", "Enterprise", "IdempotencyKey", "Interaction",
-           "Placement", "Posting", "Trainee", "User", "utcnow"]
+           "Placement", "Posting", "ServiceSecret", "Trainee", "User", "utcnow"]
 
 ROLES = ("admin", "counselor", "enterprise", "trainee")
 INTERACTION_KINDS = ("recommended", "viewed", "shortlisted", "contacted", "interviewed",
@@ -172,3 +173,13 @@ class IdempotencyKey(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ServiceSecret(Base):
+    """A secret the service generated for itself (e.g. the token signing key), shared by
+    every process on the database so that it survives restarts."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

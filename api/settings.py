@@ -22,8 +22,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TALENTMATCH_", env_file=None)
 
     database_url: str = "sqlite:///./talentmatch.db"
-    #: Signs login tokens. Set it in production; the default only suits a demo.
-    secret_key: str = Field(default="talentmatch-demo-secret-change-me", min_length=16)
+    #: Signs login tokens. Unset: a random key generated on the first start and kept in
+    #: the database (shared by every process on it; see :mod:`api.services.keys`).
+    secret_key: str | None = Field(default=None, min_length=16)
     token_ttl_seconds: int = Field(default=8 * 3600, ge=60)
     seed_sample: bool = True
     #: Create the demo accounts (printed at start) when the store has no user yet.

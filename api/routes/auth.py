@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from api.access import ROLE_LABELS
-from api.deps import SessionDep, SettingsDep, UserDep
+from api.deps import SecretKeyDep, SessionDep, SettingsDep, UserDep
 from api.errors import ApiError, UnauthorizedError
 from api.models import User
 from api.schemas import LoginRequest, Token, UserPublic
@@ -21,7 +21,7 @@ _DUMMY_HASH = ("scrypt$16384$8$1$00000000000000000000000000000000$"
 
 @router.post("/login", response_model=Token)
 def login(body: LoginRequest, request: Request, session: SessionDep,
-          settings: SettingsDep) -> Token:
+          settings: SettingsDep, secret_key: SecretKeyDep) -> Token:
     """Exchange a user name and password for a bearer token."""
     limiter = request.app.state.login_limiter
     client = request.client.host if request.client else "?"
@@ -37,7 +37,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep,
         limiter.failed(key)
         raise UnauthorizedError("用户名或密码错误", "wrong user name or password")
     limiter.succeeded(key)
-    token = issue_token(settings.secret_key, user.id, settings.token_ttl_seconds)
+    token = issue_token(secret_key, user.id, settings.token_ttl_seconds)
     return Token(access_token=token, expires_in=settings.token_ttl_seconds, role=user.role,
                  role_label=ROLE_LABELS[user.role])
 

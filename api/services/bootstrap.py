@@ -64,10 +64,6 @@ def seed_sample(session: Session, normalizer: Normalizer,
     return counts
 
 
-def _first(session: Session, query: object) -> str | None:
-    return session.scalar(query)  # type: ignore[arg-type]
-
-
 def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
     """Create the demo accounts when the store has no user yet; returns those created."""
     if session.scalar(select(func.count()).select_from(User)):
@@ -79,7 +75,7 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
                   role="admin"),
              User(username="counselor", password_hash=hash_password("demo-counselor-pass"),
                   role="counselor")]
-    first_area = _first(session, select(Trainee.area).order_by(Trainee.id).limit(1))
+    first_area = session.scalar(select(Trainee.area).order_by(Trainee.id).limit(1))
     if first_area:
         accounts.append(DemoAccount("counselor", "counselor_area", "demo-counselor-pass",
                                     f"就业指导员（仅{first_area}）/ counselor, {first_area} only"))

@@ -246,14 +246,7 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
                    patch: dict[str, Any]) -> Trainee:
     write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)
-    access.check_trainee(who, t, write=True)
-    if who.role == "trainee":
-        allowed = {"preferred_areas", "expected_wage", "skills", "consent_recommend",
-                   "consent_share_contact", "contact", "status"}
-        extra = sorted(set(patch) - allowed)
-        if extra:
-            raise access.ForbiddenError(f"学员本人不能修改：{'、'.join(extra)}",
-                                   f"trainees cannot change {', '.join(extra)} themselves")
+    access.check_trainee_update(who, t, patch)
     require_exists(session, Course, patch.get("course_id"), "course_id")
     check_row(Trainee, _apply_patch(t, patch))
     for k, v in patch.items():

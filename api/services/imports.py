@@ -2,9 +2,10 @@
 
 The file is read as text (so ids and phone numbers keep their digits), checked with
 :func:`matcher.schemas.validate` and against the store (a posting's enterprise, a
-trainee's course, a course's ordering enterprise must exist in the file or the store);
-then either nothing is stored (problems, or a dry run) or every row is inserted or
-updated by id in one transaction, and the matching index follows.
+trainee's course, a course's ordering enterprise must exist in the file or the store;
+a trainee deleted at their request cannot be imported again); then either nothing is
+stored (problems, or a dry run) or every row is inserted or updated by id in one
+transaction, and the matching index follows.
 """
 
 from __future__ import annotations
@@ -66,6 +67,21 @@ def _outside_areas(session: Session, rows: list[dict[str, Any]], data_rows: list
     return problems
 
 
+def _deleted(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
+             ) -> list[dict[str, Any]]:
+    """Rows of trainees deleted at their request: an import must not bring their personal
+    data back (a new id is a new record; the deleted one stays erased)."""
+    deleted = set(session.scalars(select(Trainee.id).where(
+        Trainee.id.in_([r["id"] for r in rows]), Trainee.deleted_at.is_not(None))))
+    label = SCHEMAS["trainees"].column("trainee_id").label
+    return [{"row": i + 1, "excel_row": i + 2, "column": "trainee_id", "label": label,
+             "value": r["id"],
+             "reason_zh": "该学员已按本人要求删除个人信息，不能通过导入重新建立",
+             "reason_en": "this trainee was deleted at their request and cannot be "
+                          "re-created by import"}
+            for i, r in zip(data_rows, rows, strict=True) if r["id"] in deleted]
+
+
 def import_table(session: Session, index: MatchIndex, table: str, frame: pd.DataFrame, *,
                  dry_run: bool, areas: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``areas``: the importing counselor's areas (None: any area)."""
@@ -76,6 +92,8 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
         rows = rows_from_frame(table, frame)
         data_rows = [i for i in range(len(frame)) if frame.iloc[i].astype(str).str.strip()
                      .ne("").any()]
+        if table == "trainees":
+            problems += _deleted(session, rows, data_rows)
         if table == "trainees" and areas is not None:
             problems += _outside_areas(session, rows, data_rows, areas)
         if table in _LINKS:

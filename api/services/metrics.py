@@ -83,7 +83,7 @@ def supply(session: Session) -> dict[str, Any]:
     rows = _frame(session, select(Enterprise.industry, Posting.headcount, Posting.hired)
                   .join(Posting, Posting.enterprise_id == Enterprise.id)
                   .where(Enterprise.industry.in_(KEY_INDUSTRIES)))
-    groups = []
+    groups: list[dict[str, Any]] = []
     for industry in KEY_INDUSTRIES:
         part = rows[rows["industry"] == industry] if len(rows) else rows
         demand = int(part["headcount"].sum()) if len(part) else 0

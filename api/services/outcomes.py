@@ -11,9 +11,10 @@ the trainee had been recommended for that posting before.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, case, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -95,14 +96,15 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
     if posting.status == "closed":
         raise ConflictError(f"岗位 {posting_id} 已关闭，不能录用",
                             f"posting {posting_id} is closed", code="posting_closed")
-    raised = session.execute(
+    # an UPDATE returns a CursorResult (rowcount); Session.execute is typed as a plain Result
+    raised = cast(CursorResult[Any], session.execute(
         update(Posting)
         .where(Posting.id == posting_id, Posting.hired < Posting.headcount,
                Posting.status != "closed")
         .values(hired=Posting.hired + 1,
                 status=case((Posting.hired + 1 >= Posting.headcount, "filled"),
                             else_=Posting.status))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if raised.rowcount != 1:
         session.rollback()
         raise ConflictError(f"岗位 {posting_id} 已招满（{posting.headcount} 人）",

@@ -12,8 +12,9 @@ from sqlalchemy import func, inspect, select
 
 from api.access import Principal
 from api.errors import ApiError
-from api.models import Interaction, Placement, Posting, Trainee
+from api.models import Interaction, Placement, Posting, ServiceSecret, Trainee
 from api.services import outcomes
+from api.services.keys import signing_key
 
 ADMIN = Principal(1, "admin", "admin")
 
@@ -48,7 +49,18 @@ def _run(threads: list[threading.Thread]) -> None:
 def test_migrations_create_every_table(store_app: FastAPI) -> None:
     tables = set(inspect(store_app.state.engine).get_table_names())
     assert {"enterprises", "postings", "courses", "trainees", "users", "interactions",
-            "placements", "audit_log", "idempotency_keys", "alembic_version"} <= tables
+            "placements", "audit_log", "idempotency_keys", "service_secrets",
+            "alembic_version"} <= tables
+
+
+def test_generated_signing_key_is_stored_once(store_app: FastAPI) -> None:
+    keys = []
+    for _ in range(2):  # two starts, or two processes, on the same database
+        with store_app.state.sessionmaker() as s:
+            keys.append(signing_key(s, None))
+    assert keys[0] == keys[1] and len(keys[0]) >= 32
+    with store_app.state.sessionmaker() as s:
+        assert s.scalar(select(func.count()).select_from(ServiceSecret)) == 1
 
 
 def test_sample_is_seeded_once(store_app: FastAPI) -> None:
