@@ -70,3 +70,24 @@ def test_name_is_importable(name: str) -> None:
     obj = getattr(module, name)
     if isinstance(obj, type) or callable(obj):
         assert obj.__module__.startswith("matcher.")
+
+
+def test_every_public_name_has_a_home() -> None:
+    assert sorted(matcher._MODULE_OF) == PUBLIC_API
+
+
+def test_unknown_names_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        matcher.nothing  # noqa: B018
+
+
+def test_the_normalizer_loads_without_the_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from matcher import Normalizer; Normalizer.default(); "
+            "print(sorted(m for m in ('sklearn', 'pandas', 'scipy.optimize', 'fastapi') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
