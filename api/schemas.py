@@ -8,6 +8,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.scoring import FEATURE_LABELS
+
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["P0000001"])]
 Area = Annotated[str, Field(min_length=1, max_length=50, examples=["宣汉县"])]
 Text = Annotated[str, Field(max_length=2000)]
@@ -304,12 +306,18 @@ class ShortlistItem(RecommendationPublic):
     trainee: CandidateSummary
 
 
+def _contribution_labels() -> dict[str, str]:
+    return dict(FEATURE_LABELS)
+
+
 class Shortlist(BaseModel):
     posting_id: str
     posting_title: str
     k: int
     scorer: str
     items: list[ShortlistItem]
+    #: what each key of ``contributions`` is called in Chinese (职业匹配, 技能等级 …)
+    contribution_labels: dict[str, str] = Field(default_factory=_contribution_labels)
 
 
 class UnlockPublic(BaseModel):
@@ -334,6 +342,7 @@ class Suggestions(BaseModel):
     scorer: str
     items: list[SuggestionItem]
     unlocks: list[UnlockPublic]
+    contribution_labels: dict[str, str] = Field(default_factory=_contribution_labels)
 
 
 # -- interactions and placements ----------------------------------------------------------

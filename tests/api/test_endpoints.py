@@ -178,3 +178,17 @@ def test_normalize_preview(client: TestClient, tokens: H) -> None:
                        headers=tokens["trainee1"]).json()
     assert (body[0]["occupation_code"], body[0]["level_label"]) == ("6-18-02-04", "四级/中级工")
     assert body[1]["occupation_code"] is None
+
+
+def test_shortlists_label_their_contributions_in_chinese(client, tokens) -> None:
+    posting = client.get("/api/v1/postings?status=open&page_size=50",
+                         headers=tokens["counselor"]).json()["items"]
+    for p in posting:
+        body = client.get(f"/api/v1/postings/{p['id']}/shortlist?k=3",
+                          headers=tokens["counselor"]).json()
+        if body["items"]:
+            labels = body["contribution_labels"]
+            assert labels["occupation"] == "职业匹配" and labels["level"] == "技能等级"
+            assert set(body["items"][0]["contributions"]) <= set(labels)
+            return
+    raise AssertionError("no open posting with candidates in the sample")
