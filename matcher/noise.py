@@ -26,8 +26,11 @@ _PAY = (
 )
 _HEADCOUNT = r"(?:\d+|[一两二三四五六七八九十]+)\s*(?:名|人|位)|若干名?|数名"
 _HIRING_PREFIX = re.compile(
-    r"^[^,;|/+ ]{0,30}?(?:招聘|诚聘|急聘|高薪诚聘|招募|直招)(?=[\u4e00-\u9fffa-z])"
+    r"^[^,;|/+ ]{0,30}?(?:招聘|诚聘|急聘|高薪诚聘|招募|直招)(?=[\u4e00-\u9fffa-z\ue000-\uf8ff])"
 )
+# Labels that contain a hiring word ("招聘专员" is a recruiter) are masked with
+# private-use characters while noise is removed, then put back.
+_MASK_BASE = 0xE000
 _HIRING_WORDS = r"急招|急聘|诚聘|招聘|直招|招募|高薪|长期招|热招|聘"
 _COMPANY = re.compile(
     r"[\u4e00-\u9fffa-z0-9]{2,}?(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团|工作室)"
@@ -81,12 +84,26 @@ class NoiseFilter:
         )
         parts = [_PAY, _HEADCOUNT, _HIRING_WORDS, *map(re.escape, safe)]
         self._noise = re.compile("|".join(parts))
+        hiring = re.compile(_HIRING_WORDS)
+        masked = sorted((p for p in labels if hiring.search(p) and not hiring.fullmatch(p)),
+                        key=len, reverse=True)
+        self._masked = masked
+        self._mask = re.compile("|".join(map(re.escape, masked))) if masked else None
 
     def strip(self, text: str) -> str:
         """Remove hiring prefixes, company names, pay, headcounts and noise terms."""
+        kept: list[str] = []
+        if self._mask is not None and self._mask.search(text):
+            def hide(match: re.Match[str]) -> str:
+                kept.append(match.group(0))
+                return chr(_MASK_BASE + len(kept) - 1)
+
+            text = self._mask.sub(hide, text)
         text = _HIRING_PREFIX.sub("", text)
         text = _COMPANY.sub(" ", text)
         text = self._noise.sub(" ", text)
+        for i, label in enumerate(kept):
+            text = text.replace(chr(_MASK_BASE + i), label)
         return _EMPTY_BRACKETS.sub(" ", text).strip()
 
     def segments(self, text: str) -> list[Segment]:

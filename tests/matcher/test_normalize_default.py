@@ -82,3 +82,14 @@ def _shared() -> Normalizer:
     if not _NORMALIZER:
         _NORMALIZER.append(Normalizer.default())
     return _NORMALIZER[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("某某公司招聘招聘主管", "4-07-03-08"), ("人事部招聘专员 双休", "4-07-03-08"),
+     ("某某公司招聘注塑工", "6-14-02-00")],
+    ids=["recruiter-after-hiring-word", "recruiter-title", "hiring-word-still-noise"],
+)
+def test_recruiter_titles_survive_hiring_noise(norm: Normalizer, text: str, code: str) -> None:
+    m = norm.normalize(text)
+    assert m is not None and m.code == code
