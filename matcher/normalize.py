@@ -260,11 +260,13 @@ class Normalizer:
                 best[hit.entry.code] = hit
         ordered = sorted(best.values(), key=lambda h: -h.score)
         if len(ordered) > 1 and ordered[0].method != "exact":
-            # Two occupations almost equally likely: say so in the confidence.
+            # Two occupations almost equally likely: say so in the confidence, without
+            # ranking the best below the runner-up.
             gap = ordered[0].score - ordered[1].score
             if gap < 3:
-                ordered[0] = Hit(ordered[0].entry, ordered[0].score - (3 - gap) * 2,
-                                  ordered[0].method, ordered[0].segment)
+                score = max(ordered[0].score - (3 - gap) * 2, ordered[1].score)
+                ordered[0] = Hit(ordered[0].entry, score, ordered[0].method,
+                                 ordered[0].segment)
         return tuple(self._to_match(text, hit, level) for hit in ordered[:10])
 
     def _to_match(self, text: str, hit: Hit, level: int | None) -> Match:

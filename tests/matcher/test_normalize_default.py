@@ -86,10 +86,16 @@ def _shared() -> Normalizer:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("某某公司招聘招聘主管", "4-07-03-08"), ("人事部招聘专员 双休", "4-07-03-08"),
+    [("某某公司招聘招聘主管", "4-07-03-08"), ("门店助理招聘专员 双休", "4-07-03-08"),
      ("某某公司招聘注塑工", "6-14-02-00")],
     ids=["recruiter-after-hiring-word", "recruiter-title", "hiring-word-still-noise"],
 )
 def test_recruiter_titles_survive_hiring_noise(norm: Normalizer, text: str, code: str) -> None:
     m = norm.normalize(text)
     assert m is not None and m.code == code
+
+
+def test_candidates_are_ordered_by_their_shown_scores(norm: Normalizer) -> None:
+    for text in ["人事部招聘专员 双休", "电气装配", "物业水电维修人员", "机械设备维修"]:
+        scores = [m.score for m in norm.candidates(text, k=5)]
+        assert scores == sorted(scores, reverse=True), text
