@@ -99,18 +99,19 @@ class _InvertedIndex:
             for f, ids in postings.items()
         }
         self._norm = np.array(
-            [sum(self._weight[f] for f in feats) for feats in features] or [0.0]
+            [sum(self._weight[f] for f in sorted(feats)) for feats in features] or [0.0]
         )
         self._n = len(features)
 
     def search(self, feats: set[str], limit: int) -> list[tuple[int, float]]:
-        known = [f for f in feats if f in self._postings]
+        # Sorted, so that float sums do not depend on the hash seed's set order.
+        known = sorted(f for f in feats if f in self._postings)
         if not known:
             return []
         scores = np.zeros(self._n)
         for feat in known:
             scores[self._postings[feat]] += self._weight[feat]
-        query_norm = sum(self._weight.get(f, 1.0) for f in feats)
+        query_norm = sum(self._weight.get(f, 1.0) for f in sorted(feats))
         scores = 2 * scores / (self._norm + query_norm)
         hits = np.flatnonzero(scores)
         if len(hits) > limit:
