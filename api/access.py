@@ -188,6 +188,21 @@ def scope_courses(who: Principal, query: Select[Any]) -> Select[Any]:
     return query
 
 
+def scope_outcomes(who: Principal, query: Select[Any], posting_id: Any, trainee_id: Any
+                   ) -> Select[Any]:
+    """Interactions or placements a user may list: an enterprise those of its own
+    postings, a trainee their own, an area-limited counselor those of their areas'
+    trainees. ``posting_id`` and ``trainee_id`` are the record's id columns."""
+    if who.role == "enterprise":
+        return query.join(Posting, Posting.id == posting_id).where(
+            Posting.enterprise_id == who.enterprise_id)
+    if who.role == "trainee":
+        return query.where(trainee_id == who.trainee_id)
+    if who.role == "counselor" and who.areas is not None:
+        return query.join(Trainee, Trainee.id == trainee_id).where(Trainee.area.in_(who.areas))
+    return query
+
+
 def scope_trainees(who: Principal, query: Select[Any]) -> Select[Any]:
     query = query.where(Trainee.deleted_at.is_(None))
     if who.role == "admin":

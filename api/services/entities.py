@@ -28,6 +28,7 @@ from api.services.store import (
     require_absent,
     require_exists,
     values_of,
+    where_equal,
 )
 from matcher.reading import PostingReading, read_posting
 
@@ -96,10 +97,8 @@ def list_postings(session: Session, who: Principal, paging: Paging, *,
                   enterprise_id: str | None, area: str | None, status: str | None,
                   occupation_code: str | None, q: str | None) -> tuple[list[Posting], int]:
     query: Select[Any] = access.scope_postings(who, select(Posting))
-    for column, value in ((Posting.enterprise_id, enterprise_id), (Posting.area, area),
-                          (Posting.status, status), (Posting.occupation_code, occupation_code)):
-        if value:
-            query = query.where(column == value)
+    query = where_equal(query, (Posting.enterprise_id, enterprise_id), (Posting.area, area),
+                        (Posting.status, status), (Posting.occupation_code, occupation_code))
     if q:
         query = query.where(or_(_like(Posting.title, q), _like(Posting.requirements, q)))
     return page_of(session, query.order_by(Posting.id), paging)
@@ -169,10 +168,8 @@ def list_courses(session: Session, who: Principal, paging: Paging, *, area: str 
                  occupation_code: str | None, provider_kind: str | None
                  ) -> tuple[list[Course], int]:
     query: Select[Any] = access.scope_courses(who, select(Course))
-    for column, value in ((Course.area, area), (Course.occupation_code, occupation_code),
-                          (Course.provider_kind, provider_kind)):
-        if value:
-            query = query.where(column == value)
+    query = where_equal(query, (Course.area, area), (Course.occupation_code, occupation_code),
+                        (Course.provider_kind, provider_kind))
     return page_of(session, query.order_by(Course.id), paging)
 
 
@@ -213,10 +210,8 @@ def update_course(session: Session, who: Principal, key: str, patch: dict[str, A
 def list_trainees(session: Session, who: Principal, paging: Paging, *, area: str | None,
                   course_id: str | None, status: str | None) -> tuple[list[Trainee], int]:
     query: Select[Any] = access.scope_trainees(who, select(Trainee))
-    for column, value in ((Trainee.area, area), (Trainee.course_id, course_id),
-                          (Trainee.status, status)):
-        if value:
-            query = query.where(column == value)
+    query = where_equal(query, (Trainee.area, area), (Trainee.course_id, course_id),
+                        (Trainee.status, status))
     return page_of(session, query.order_by(Trainee.id), paging)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Select, case, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from api.deps import Paging
 from api.errors import ConflictError
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
 from api.services.index import MatchIndex
-from api.services.store import get_or_404, page_of
+from api.services.store import get_or_404, page_of, where_equal
 
 
 def record(session: Session, index: MatchIndex, who: Principal, kind: str, posting_id: str,
@@ -46,35 +46,18 @@ def record(session: Session, index: MatchIndex, who: Principal, kind: str, posti
 def list_interactions(session: Session, who: Principal, paging: Paging, *,
                       posting_id: str | None, trainee_id: str | None, kind: str | None
                       ) -> tuple[list[Interaction], int]:
-    query: Select[Any] = select(Interaction)
-    if who.role == "enterprise":
-        query = query.join(Posting, Posting.id == Interaction.posting_id).where(
-            Posting.enterprise_id == who.enterprise_id)
-    elif who.role == "trainee":
-        query = query.where(Interaction.trainee_id == who.trainee_id)
-    elif who.role == "counselor" and who.areas is not None:
-        query = query.join(Trainee, Trainee.id == Interaction.trainee_id).where(
-            Trainee.area.in_(who.areas))
-    for column, value in ((Interaction.posting_id, posting_id),
-                          (Interaction.trainee_id, trainee_id), (Interaction.kind, kind)):
-        if value:
-            query = query.where(column == value)
+    query = access.scope_outcomes(who, select(Interaction), Interaction.posting_id,
+                                  Interaction.trainee_id)
+    query = where_equal(query, (Interaction.posting_id, posting_id),
+                        (Interaction.trainee_id, trainee_id), (Interaction.kind, kind))
     return page_of(session, query.order_by(Interaction.id), paging)
 
 
 def list_placements(session: Session, who: Principal, paging: Paging, *,
                     posting_id: str | None) -> tuple[list[Placement], int]:
-    query: Select[Any] = select(Placement)
-    if who.role == "enterprise":
-        query = query.join(Posting, Posting.id == Placement.posting_id).where(
-            Posting.enterprise_id == who.enterprise_id)
-    elif who.role == "trainee":
-        query = query.where(Placement.trainee_id == who.trainee_id)
-    elif who.role == "counselor" and who.areas is not None:
-        query = query.join(Trainee, Trainee.id == Placement.trainee_id).where(
-            Trainee.area.in_(who.areas))
-    if posting_id:
-        query = query.where(Placement.posting_id == posting_id)
+    query = access.scope_outcomes(who, select(Placement), Placement.posting_id,
+                                  Placement.trainee_id)
+    query = where_equal(query, (Placement.posting_id, posting_id))
     return page_of(session, query.order_by(Placement.id), paging)
 
 

@@ -39,6 +39,14 @@ def get_or_404(session: Session, model: type[M], key: str, *, lock: bool = False
     return obj
 
 
+def where_equal(query: Select[Any], *conditions: tuple[Any, object]) -> Select[Any]:
+    """``query`` narrowed to ``column == value`` for every condition whose value is given."""
+    for column, value in conditions:
+        if value:
+            query = query.where(column == value)
+    return query
+
+
 def page_of(session: Session, query: Select[Any], paging: Paging) -> tuple[list[Any], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = list(session.scalars(query.offset(paging.offset).limit(paging.page_size)))
