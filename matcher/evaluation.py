@@ -10,7 +10,7 @@ so they are deliberately plain and tested against hand-computed cases.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 __all__ = [
     "average_precision",
@@ -30,6 +30,15 @@ def _queries(rankings: Rankings, relevance: Relevance) -> list[Hashable]:
     return [q for q in rankings if any(g > 0 for g in relevance.get(q, {}).values())]
 
 
+def _mean(rankings: Rankings, relevance: Relevance,
+          per_query: Callable[[Sequence[Hashable], Mapping[Hashable, float]], float]) -> float:
+    """``per_query(ranking, relevance)`` averaged over the queries with something relevant."""
+    queries = _queries(rankings, relevance)
+    if not queries:
+        return 0.0
+    return sum(per_query(rankings[q], relevance[q]) for q in queries) / len(queries)
+
+
 def _check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
@@ -44,14 +53,8 @@ def precision_at_k(rankings: Rankings, relevance: Relevance, k: int) -> float:
     0.5
     """
     _check_k(k)
-    queries = _queries(rankings, relevance)
-    if not queries:
-        return 0.0
-    total = 0.0
-    for q in queries:
-        rel = relevance[q]
-        total += sum(1 for item in rankings[q][:k] if rel.get(item, 0) > 0) / k
-    return total / len(queries)
+    return _mean(rankings, relevance,
+                 lambda ranked, rel: sum(1 for i in ranked[:k] if rel.get(i, 0) > 0) / k)
 
 
 def recall_at_k(rankings: Rankings, relevance: Relevance, k: int) -> float:
@@ -63,14 +66,12 @@ def recall_at_k(rankings: Rankings, relevance: Relevance, k: int) -> float:
     0.5
     """
     _check_k(k)
-    queries = _queries(rankings, relevance)
-    if not queries:
-        return 0.0
-    total = 0.0
-    for q in queries:
-        relevant = {i for i, g in relevance[q].items() if g > 0}
-        total += len(relevant.intersection(rankings[q][:k])) / len(relevant)
-    return total / len(queries)
+
+    def recall(ranked: Sequence[Hashable], rel: Mapping[Hashable, float]) -> float:
+        relevant = {i for i, g in rel.items() if g > 0}
+        return len(relevant.intersection(ranked[:k])) / len(relevant)
+
+    return _mean(rankings, relevance, recall)
 
 
 def ndcg_at_k(rankings: Rankings, relevance: Relevance, k: int) -> float:
@@ -82,17 +83,13 @@ def ndcg_at_k(rankings: Rankings, relevance: Relevance, k: int) -> float:
     0.6309
     """
     _check_k(k)
-    queries = _queries(rankings, relevance)
-    if not queries:
-        return 0.0
-    total = 0.0
-    for q in queries:
-        rel = relevance[q]
-        dcg = sum(rel.get(item, 0) / math.log2(i + 2) for i, item in enumerate(rankings[q][:k]))
+
+    def ndcg(ranked: Sequence[Hashable], rel: Mapping[Hashable, float]) -> float:
+        dcg = sum(rel.get(item, 0) / math.log2(i + 2) for i, item in enumerate(ranked[:k]))
         ideal = sorted((g for g in rel.values() if g > 0), reverse=True)[:k]
-        idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
-        total += dcg / idcg
-    return total / len(queries)
+        return dcg / sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+
+    return _mean(rankings, relevance, ndcg)
 
 
 def mean_reciprocal_rank(rankings: Rankings, relevance: Relevance) -> float:
@@ -103,15 +100,8 @@ def mean_reciprocal_rank(rankings: Rankings, relevance: Relevance) -> float:
     >>> mean_reciprocal_rank({"p1": ["b", "a"], "p2": ["c"]}, {"p1": {"a": 1}, "p2": {"c": 1}})
     0.75
     """
-    queries = _queries(rankings, relevance)
-    if not queries:
-        return 0.0
-    total = 0.0
-    for q in queries:
-        rel = relevance[q]
-        total += next((1 / (i + 1) for i, item in enumerate(rankings[q]) if rel.get(item, 0) > 0),
-                      0.0)
-    return total / len(queries)
+    return _mean(rankings, relevance, lambda ranked, rel: next(
+        (1 / (i + 1) for i, item in enumerate(ranked) if rel.get(item, 0) > 0), 0.0))
 
 
 def average_precision(rankings: Rankings, relevance: Relevance) -> float:
@@ -122,20 +112,15 @@ def average_precision(rankings: Rankings, relevance: Relevance) -> float:
     >>> round(average_precision({"p1": ["a", "b", "c"]}, {"p1": {"a": 1, "c": 1}}), 4)
     0.8333
     """
-    queries = _queries(rankings, relevance)
-    if not queries:
-        return 0.0
-    total = 0.0
-    for q in queries:
-        rel = relevance[q]
-        n_relevant = sum(1 for g in rel.values() if g > 0)
+    def precision_sum(ranked: Sequence[Hashable], rel: Mapping[Hashable, float]) -> float:
         hits, score = 0, 0.0
-        for i, item in enumerate(rankings[q]):
+        for i, item in enumerate(ranked):
             if rel.get(item, 0) > 0:
                 hits += 1
                 score += hits / (i + 1)
-        total += score / n_relevant
-    return total / len(queries)
+        return score / sum(1 for g in rel.values() if g > 0)
+
+    return _mean(rankings, relevance, precision_sum)
 
 
 def roc_auc(scores: Sequence[float], labels: Sequence[int | bool]) -> float:
