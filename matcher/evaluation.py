@@ -2,9 +2,10 @@
 
 Every metric takes rankings as ``{query: [item, …]}`` (best first) and relevance as
 ``{query: {item: gain}}`` (a gain of 1 for "hired", a smaller one for "interviewed",
-say), averages over the queries that have at least one relevant item, and returns a
-float in 0–1. They are the measures the ranking benchmarks report for every scorer,
-so they are deliberately plain and tested against hand-computed cases.
+say), averages over the queries that have at least one relevant item (a query with no
+ranking counts as a miss; an item listed twice counts once), and returns a float in
+0–1. They are the measures the ranking benchmarks report for every scorer, so they are
+deliberately plain and tested against hand-computed cases.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ Rankings = Mapping[Hashable, Sequence[Hashable]]
 Relevance = Mapping[Hashable, Mapping[Hashable, float]]
 
 
-def _queries(rankings: Rankings, relevance: Relevance) -> list[Hashable]:
-    return [q for q in rankings if any(g > 0 for g in relevance.get(q, {}).values())]
+def _queries(relevance: Relevance) -> list[Hashable]:
+    return [q for q, rel in relevance.items() if any(g > 0 for g in rel.values())]
 
 
 def _mean(rankings: Rankings, relevance: Relevance,
           per_query: Callable[[Sequence[Hashable], Mapping[Hashable, float]], float]) -> float:
     """``per_query(ranking, relevance)`` averaged over the queries with something relevant."""
-    queries = _queries(rankings, relevance)
+    queries = _queries(relevance)
     if not queries:
         return 0.0
-    return sum(per_query(rankings[q], relevance[q]) for q in queries) / len(queries)
+    # A query nobody ranked counts as a miss; an item listed twice counts once.
+    return sum(per_query(list(dict.fromkeys(rankings.get(q, ()))), relevance[q])
+               for q in queries) / len(queries)
 
 
 def _check_k(k: int) -> None:

@@ -75,3 +75,14 @@ def test_auc_matches_scikit_learn_with_ties() -> None:
 def test_bad_arguments(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_an_unranked_query_counts_as_a_miss() -> None:
+    relevance = {"p1": {"a": 1}, "p2": {"b": 1}}
+    assert recall_at_k({"p1": ["a"]}, relevance, k=1) == pytest.approx(0.5)
+    assert mean_reciprocal_rank({"p1": ["a"]}, relevance) == pytest.approx(0.5)
+
+
+def test_an_item_listed_twice_counts_once() -> None:
+    assert ndcg_at_k({"q": ["a", "a"]}, {"q": {"a": 1}}, k=2) == pytest.approx(1.0)
+    assert precision_at_k({"q": ["a", "a"]}, {"q": {"a": 1}}, k=2) == pytest.approx(0.5)
