@@ -78,7 +78,28 @@ class Context:
         return out.astype(np.int32)
 
 
-class TraineeProfiles:
+class _Rows:
+    """What both profile tables share: rows by id, an active flag, removal."""
+
+    row_of: dict[str, int]
+    active: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.active.sum())
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Deactivate rows by id (consent withdrawn, deleted, closed); returns how many
+        were found."""
+        found = 0
+        for key in ids:
+            row = self.row_of.pop(str(key), None)
+            if row is not None:
+                self.active[row] = False
+                found += 1
+        return found
+
+
+class TraineeProfiles(_Rows):
     """Trainees as columns, with their readings and retrieval lists.
 
     Columns (one entry per row; rows of removed or replaced trainees stay, inactive):
@@ -124,9 +145,6 @@ class TraineeProfiles:
         self.by_occupation = RowLists()
         self.by_skill = RowLists()
         self.by_permit = RowLists()
-
-    def __len__(self) -> int:
-        return int(self.active.sum())
 
     def rows_with(self, occupations: Iterable[int], skills: Iterable[int]) -> np.ndarray:
         """Sorted rows (active or not) holding any of the occupations or skills."""
@@ -195,16 +213,6 @@ class TraineeProfiles:
                             (self.permit_sets, self.by_permit)):
             lists.extend(columns.rows_by(*columns.members(sets, reading, rows)))
         return rows
-
-    def remove(self, trainee_ids: Iterable[str]) -> int:
-        """Deactivate trainees (withdrawn consent, deleted); returns how many were found."""
-        found = 0
-        for tid in trainee_ids:
-            row = self.row_of.pop(str(tid), None)
-            if row is not None:
-                self.active[row] = False
-                found += 1
-        return found
 
     def _preferred(self, text: str) -> np.ndarray:
         """Which areas a preferred-areas text names."""
@@ -309,7 +317,7 @@ _NOTHING: frozenset = frozenset()
 _KEY_BITS = (24, 24, 12, 4)
 
 
-class PostingProfiles:
+class PostingProfiles(_Rows):
     """Postings as columns: occupation, minimum level, skill and permit requirements.
 
     Columns: ``ids``, ``reading`` (the :class:`~matcher.reading.PostingReading` of each
@@ -341,9 +349,6 @@ class PostingProfiles:
         self.opened = np.empty(0, dtype=np.int32)
         self.by_occupation = RowLists()
         self.by_skill = RowLists()
-
-    def __len__(self) -> int:
-        return int(self.active.sum())
 
     def rows_with(self, occupations: Iterable[int], skills: Iterable[int]) -> np.ndarray:
         """Sorted rows (open or not) asking for any of the occupations or skills."""
@@ -413,16 +418,6 @@ class PostingProfiles:
             sk = np.array(keys, dtype=np.int64)
             self.by_skill.extend(columns.rows_by(sk[:, 0], sk[:, 1]))
         return rows
-
-    def remove(self, posting_ids: Iterable[str]) -> int:
-        """Deactivate postings (closed, withdrawn); returns how many were found."""
-        found = 0
-        for pid in posting_ids:
-            row = self.row_of.pop(str(pid), None)
-            if row is not None:
-                self.active[row] = False
-                found += 1
-        return found
 
 
 def _anywhere(text: str) -> bool:
