@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -143,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.file:
                 return _normalize_file(norm, args)
             return _normalize_texts(norm, args.texts)
+        except BrokenPipeError:
+            # The reader stopped early (`… | head`): not an error. Python would complain
+            # again when flushing stdout at exit, so point it at nothing.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except (ValueError, OSError) as exc:
             print(f"talentmatch: error: {exc}", file=sys.stderr)
             return 2

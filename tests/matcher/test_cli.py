@@ -92,3 +92,22 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str
         main(list(args))
     assert exc.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "many.csv"
+    pd.DataFrame({"t": ["焊工证（中级）", "电工"] * 20_000}).to_csv(source, index=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from matcher.cli import main; raise SystemExit(main())",
+         "normalize", "--file", str(source), "--column", "t"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0
+    assert "Broken pipe" not in err and "Traceback" not in err
