@@ -2,7 +2,9 @@
 
 ``talentmatch serve`` creates the database if missing, migrates it, seeds the sample
 market into an empty store (``--no-sample`` to skip), builds the matching index, prints
-the URL and the demo accounts of each role, and serves the API with uvicorn.
+the URL and the demo accounts of each role, and serves the API with uvicorn (in
+``--workers`` processes, each with its own index kept in step through the store's
+change feed; see :mod:`api.services.index`).
 ``talentmatch report --year 2026 --format xlsx|html`` writes the annual report from the
 service's database (``--database-url`` or ``TALENTMATCH_DATABASE_URL``). Every other
 command is :func:`matcher.cli.main`'s (the library never imports the service).
@@ -11,6 +13,7 @@ command is :func:`matcher.cli.main`'s (the library never imports the service).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not seed the bundled sample market into an empty database")
     serve.add_argument("--database-url", default=None,
                        help="overrides TALENTMATCH_DATABASE_URL")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (overrides TALENTMATCH_WORKERS; default 1); "
+                            "each holds an index kept in step through the database")
     report = commands.add_parser(
         "report", help="write the annual report (Excel or printable HTML) from the database",
         description="The annual report: training against the annex targets, placement "
@@ -64,21 +70,42 @@ def report(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, prepare_store
+    from api.db import make_engine
     from api.settings import Settings
+    from matcher import Normalizer
 
     overrides: dict[str, object] = {}
     if args.no_sample:
         overrides["seed_sample"] = False
     if args.database_url:
         overrides["database_url"] = args.database_url
+    if args.workers is not None:
+        overrides["workers"] = args.workers
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    app = create_app(settings)
     base = f"http://{args.host}:{args.port}"
-    print(f"talentmatch: serving {base}  (docs: {base}/docs, database: {settings.database_url})")
+    print(f"talentmatch: serving {base}  (docs: {base}/docs, database: {settings.database_url}, "
+          f"{settings.workers} worker process{'es' if settings.workers > 1 else ''})")
     print("demo accounts are printed below when the database is new "
           "(role, user name, password):")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        return 0
+    # Several processes: prepare the store once here (no two workers seed it at once);
+    # each worker builds its own index from it and follows the change feed.
+    engine = make_engine(settings.database_url)
+    try:
+        prepared = prepare_store(engine, settings, Normalizer.default())
+    finally:
+        engine.dispose()
+    for a in prepared.accounts:
+        print(f"demo account  {a.role:<10} {a.username:<15} {a.password:<22} {a.note}")
+    # The workers read their settings from the environment, as the factory's Settings().
+    os.environ.update({"TALENTMATCH_DATABASE_URL": settings.database_url,
+                       "TALENTMATCH_SEED_SAMPLE": "false",
+                       "TALENTMATCH_WORKERS": str(settings.workers)})
+    uvicorn.run("api.app:create_app", factory=True, workers=settings.workers,
+                host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -41,8 +41,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_index(request: Request) -> MatchIndex:
-    return request.app.state.index
+def get_index(request: Request, session: Annotated[Session, Depends(get_session)]
+              ) -> MatchIndex:
+    """This process's index, after applying what other processes changed meanwhile."""
+    index: MatchIndex = request.app.state.index
+    index.catch_up(session)
+    return index
 
 
 def get_writer(request: Request) -> GroupWriter:

@@ -4,7 +4,9 @@ The four market tables (enterprises, postings, courses, trainees) keep the colum
 the import schemas (:mod:`matcher.schemas`) so that the matcher is built from them
 directly; beside them live accounts (users), the outcome log (interactions), hires
 (placements, one per trainee), the audit log of personal-data reads, the stored
-responses of idempotent POSTs and the secrets the service generated for itself. The
+responses of idempotent POSTs, the secrets the service generated for itself, the
+change feed that keeps the matching index of every process in step (index_changes) and
+the trained scorers (scorer_models). The
 schema itself is created by the Alembic migrations in ``api/migrations``, never by
 ``create_all``.
 """
@@ -26,8 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["AuditEntry", "Base", "Course", "Enterprise", "IdempotencyKey", "Interaction",
-           "Placement", "Posting", "ServiceSecret", "Trainee", "User", "utcnow"]
+__all__ = ["AuditEntry", "Base", "Course", "Enterprise", "IdempotencyKey", "IndexChange",
+           "Interaction", "Placement", "Posting", "ScorerModel", "ServiceSecret", "Trainee",
+           "User", "utcnow"]
 
 ROLES = ("admin", "counselor", "enterprise", "trainee")
 INTERACTION_KINDS = ("recommended", "viewed", "shortlisted", "contacted", "interviewed",
@@ -183,3 +186,33 @@ class ServiceSecret(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+#: What an :class:`IndexChange` names: a trainee or posting to re-read, or a scorer.
+CHANGE_KINDS = ("trainee", "posting", "scorer")
+
+
+class IndexChange(Base):
+    """One entry of the change feed: every process's matching index must apply it.
+
+    Written in the same transaction as the change itself; each process reads the
+    entries it has not applied yet before it answers from its index
+    (:meth:`api.services.index.MatchIndex.catch_up`).
+    """
+
+    __tablename__ = "index_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ScorerModel(Base):
+    """A learned scorer trained by ``POST /model/train``, as its JSON (no pickle)."""
+
+    __tablename__ = "scorer_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    trained_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    body: Mapped[str] = mapped_column(Text)

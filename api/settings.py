@@ -35,7 +35,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
     login_attempts: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
-    #: Where ``POST /model/train`` saves the learned scorer (JSON) and start-up loads it.
+    #: Threads of a process that run the (CPU-bound) routes at the same time.
+    threads: int = Field(default=4, ge=1, le=64)
+    #: Processes serving requests (``talentmatch serve --workers``); each holds an index
+    #: kept in step through the change feed.
+    workers: int = Field(default=1, ge=1, le=64)
+    #: Where ``POST /model/train`` also saves the learned scorer (JSON) and start-up loads it.
     model_path: str | None = None
 
 

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from api.models import Interaction
 from api.schemas import ModelInfo, NormalizedText, NormalizeRequest, OccupationRead, TrainResult
 from api.services.index import MatchIndex
 from matcher import LearnedScorer
-from matcher.learning import NotEnoughOutcomesError, choose_scorer, train_scorer
+from matcher.learning import NotEnoughOutcomesError, train_scorer
 from matcher.levels import format_level
 
 router = APIRouter(tags=["model"])
@@ -53,8 +53,7 @@ def train(session: SessionDep, who: UserDep, index: IndexDep, settings: Settings
         raise ConflictError(f"录用结果不足，暂不能训练模型（{exc}）；继续使用加权评分",
                        f"not enough outcomes to train yet ({exc}); the weighted score keeps "
                        "serving", code="not_enough_outcomes") from None
-    choice = choose_scorer(scorer)
-    index.use(choice)
+    index.publish(session, scorer)
     if settings.model_path:
         scorer.save(settings.model_path)
     info = _info(index)

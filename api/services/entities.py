@@ -87,6 +87,7 @@ def update_enterprise(session: Session, who: Principal, key: str, patch: dict[st
     check_row(Enterprise, _apply_patch(e, patch))
     for k, v in patch.items():
         setattr(e, k, v)
+    MatchIndex.note_dependents(session, "enterprises", [e.id])
     session.commit()
     return e
 
@@ -132,8 +133,9 @@ def create_posting(session: Session, index: MatchIndex, who: Principal,
     values["occupation_code"] = reading.occupation.code if reading.occupation else None
     p = Posting(**values, hired=0)
     session.add(p)
+    index.note(session, "posting", [p.id])
     session.commit()
-    index.refresh_postings(session, [p.id])
+    index.catch_up(session)
     return p, reading
 
 
@@ -153,8 +155,9 @@ def update_posting(session: Session, index: MatchIndex, who: Principal, key: str
     patch["occupation_code"] = reading.occupation.code if reading.occupation else None
     for k, v in patch.items():
         setattr(p, k, v)
+    index.note(session, "posting", [p.id])
     session.commit()
-    index.refresh_postings(session, [p.id])
+    index.catch_up(session)
     return p, reading
 
 
@@ -201,6 +204,7 @@ def update_course(session: Session, who: Principal, key: str, patch: dict[str, A
     check_row(Course, _apply_patch(c, patch))
     for k, v in patch.items():
         setattr(c, k, v)
+    MatchIndex.note_dependents(session, "courses", [c.id])
     session.commit()
     return c
 
@@ -232,8 +236,9 @@ def create_trainee(session: Session, index: MatchIndex, who: Principal,
     check_row(Trainee, values)
     t = Trainee(**values)
     session.add(t)
+    index.note(session, "trainee", [t.id])
     session.commit()
-    index.refresh_trainees(session, [t.id])
+    index.catch_up(session)
     return t
 
 
@@ -246,8 +251,9 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     check_row(Trainee, _apply_patch(t, patch))
     for k, v in patch.items():
         setattr(t, k, v)
+    index.note(session, "trainee", [t.id])
     session.commit()
-    index.refresh_trainees(session, [t.id])
+    index.catch_up(session)
     return t
 
 
@@ -270,8 +276,9 @@ def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     if session.scalar(select(Placement.id).where(Placement.trainee_id == t.id)) is None:
         t.status = "withdrawn"
     t.deleted_at = utcnow()
+    index.note(session, "trainee", [t.id])
     session.commit()
-    index.refresh_trainees(session, [t.id])
+    index.catch_up(session)
 
 
 def read_trainees_audited(session: Session, who: Principal, trainees: list[Trainee],

@@ -133,12 +133,12 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
         return summary
     write_lock(session)  # SQLite: the reads above ran deferred; write under the lock
     upsert(session, table, rows, index.normalizer)
+    if table in ("trainees", "postings"):
+        index.note(session, table[:-1], [r["id"] for r in rows])
+    else:
+        index.note_dependents(session, table, [r["id"] for r in rows])
     session.commit()
-    ids = [r["id"] for r in rows]
-    if table == "trainees":
-        index.refresh_trainees(session, ids)
-    elif table == "postings":
-        index.refresh_postings(session, ids)
+    index.catch_up(session)
     summary["stored"] = True
     return summary
 

@@ -1,21 +1,39 @@
-"""The matching index held by the running service, kept in step with the store.
+"""The matching index held by each process of the service, kept in step through the store.
 
 :class:`MatchIndex` wraps a :class:`matcher.Matcher` built from the store, with a lock
 (routes run in a thread pool and the matcher's updates are not thread-safe) and the
-scorer that serves. After each write, the routes call :meth:`refresh_trainees` or
-:meth:`refresh_postings`: a trainee who withdrew consent, was deleted or is no longer
-seeking leaves the index at once.
+scorer that serves.
+
+Several processes (``talentmatch serve --workers N``) each hold an index; a write
+handled by one must reach all. Every write therefore adds entries to the change feed
+(the ``index_changes`` table: "re-read trainee T0001", "re-read posting P0002", "serve
+scorer 3") **in the same transaction** as the change (:meth:`MatchIndex.note`), and
+every process applies the entries it has not applied yet before it answers from its
+index (:meth:`MatchIndex.catch_up`, one indexed query when nothing changed). A write is
+thus visible to the next request on any process: a trainee who withdrew consent, was
+deleted or was placed leaves every shortlist at once.
+
+Feed ids are assigned when a transaction inserts, not when it commits: on PostgreSQL an
+entry with a lower id can become visible after one with a higher id. The reader keeps
+the ids above its low-water mark that it has applied and keeps asking for the ones
+below them (a gap left by a rolled-back transaction is given up after
+``GAP_SECONDS``). SQLite serializes writers, so its ids commit in order.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from api.models import Course, Enterprise, Posting
+from api.db import write_lock
+from api.models import Course, Enterprise, IndexChange, Posting, ScorerModel, Trainee, utcnow
 from api.services.tables import (
     course_frame,
     enterprise_frame,
@@ -24,31 +42,159 @@ from api.services.tables import (
     posting_frame,
     trainee_frame,
 )
-from matcher import Filters, LearnedScorer, Matcher, Normalizer, Recommendation
+from matcher import Filters, LearnedScorer, Matcher, MatcherError, Normalizer, Recommendation
 from matcher.learning import ScorerChoice, choose_scorer
 from matcher.unlock import Unlock, what_unlocks
 
-__all__ = ["MatchIndex"]
+__all__ = ["GAP_SECONDS", "MatchIndex", "latest_scorer"]
+
+#: How long a missing feed id is waited for before it is taken as rolled back.
+GAP_SECONDS = 30.0
+
+
+def latest_scorer(session: Session) -> tuple[int, LearnedScorer] | None:
+    """The most recently trained scorer kept in the store, with its id (None: none)."""
+    row = session.execute(select(ScorerModel.id, ScorerModel.body)
+                          .order_by(ScorerModel.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return row.id, _scorer_of(row.body)
+
+
+def _scorer_of(body: str) -> LearnedScorer:
+    try:
+        return LearnedScorer.from_dict(json.loads(body))
+    except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+        raise MatcherError(f"unreadable stored scorer: {exc}") from exc
 
 
 class MatchIndex:
-    """The matcher of this process, with its lock and the chosen scorer."""
+    """The matcher of this process, with its lock, the chosen scorer and its feed position."""
 
     def __init__(self, matcher: Matcher, normalizer: Normalizer,
-                 choice: ScorerChoice | None = None) -> None:
+                 choice: ScorerChoice | None = None, *, applied: int = 0,
+                 gap_seconds: float = GAP_SECONDS) -> None:
         self.normalizer = normalizer
         self.choice = choice or choose_scorer(None)
         self.matcher = matcher.with_scorer(self.choice.scorer)
         self.lock = threading.RLock()
+        #: Every feed entry with an id up to this one has been applied (or given up).
+        self.applied = applied
+        self._ahead: set[int] = set()  # applied entries above ``applied``
+        self._missing_since: float | None = None
+        self.gap_seconds = gap_seconds
 
     @classmethod
     def build(cls, session: Session, normalizer: Normalizer,
-              learned: LearnedScorer | None = None) -> MatchIndex:
+              learned: LearnedScorer | None = None, *, gap_seconds: float = GAP_SECONDS
+              ) -> MatchIndex:
+        """The index of the store as it is now; ``learned`` if no scorer is stored."""
+        # Read the feed position first: a change committed while the tables are read is
+        # applied again by the first catch_up (re-reading is idempotent).
+        applied = session.scalar(select(func.max(IndexChange.id))) or 0
+        try:
+            stored = latest_scorer(session)
+        except MatcherError:
+            stored = None  # an unreadable model: the weighted score serves
         frames = market_frames(session)
         matcher = Matcher.from_tables(frames["trainees"], frames["postings"],
                                       enterprises=frames["enterprises"],
                                       courses=frames["courses"], normalizer=normalizer)
-        return cls(matcher, normalizer, choose_scorer(learned))
+        return cls(matcher, normalizer, choose_scorer(stored[1] if stored else learned),
+                   applied=applied, gap_seconds=gap_seconds)
+
+    # -- the change feed ---------------------------------------------------------------
+
+    @staticmethod
+    def note(session: Session, kind: str, keys: Iterable[str]) -> None:
+        """Add feed entries for ``keys`` to the session's transaction (before its commit)."""
+        now = utcnow()
+        rows = [{"kind": kind, "key": str(k), "at": now} for k in dict.fromkeys(keys)]
+        if rows:
+            session.execute(insert(IndexChange), rows)
+
+    @staticmethod
+    def note_dependents(session: Session, table: str, keys: Sequence[str]) -> None:
+        """Feed entries for what a change of enterprises or courses alters in the index.
+
+        A posting's profile holds its enterprise's industry and area; a trainee's, their
+        course's occupation and level.
+        """
+        if table == "enterprises" and keys:
+            MatchIndex.note(session, "posting", session.scalars(
+                select(Posting.id).where(Posting.enterprise_id.in_(list(keys)))))
+        elif table == "courses" and keys:
+            MatchIndex.note(session, "trainee", session.scalars(
+                select(Trainee.id).where(Trainee.course_id.in_(list(keys)))))
+
+    def catch_up(self, session: Session) -> int:
+        """Apply the feed entries this process has not applied yet; how many it applied."""
+        with self.lock:
+            rows = session.execute(
+                select(IndexChange.id, IndexChange.kind, IndexChange.key)
+                .where(IndexChange.id > self.applied).order_by(IndexChange.id)).all()
+            new = [r for r in rows if r.id not in self._ahead]
+            if new:
+                self._apply(session, new)
+                self._ahead.update(r.id for r in new)
+            self._advance()
+            return len(new)
+
+    def _apply(self, session: Session, rows: Sequence[object]) -> None:
+        keys: dict[str, list[str]] = {"trainee": [], "posting": [], "scorer": []}
+        for row in rows:
+            keys.setdefault(row.kind, []).append(row.key)  # type: ignore[attr-defined]
+        if keys["trainee"]:
+            self._refresh_trainees(session, list(dict.fromkeys(keys["trainee"])))
+        if keys["posting"]:
+            self._refresh_postings(session, list(dict.fromkeys(keys["posting"])))
+        if keys["scorer"]:
+            body = session.scalar(select(ScorerModel.body).where(
+                ScorerModel.id == int(keys["scorer"][-1])))
+            if body is not None:
+                with contextlib.suppress(MatcherError):  # unreadable: keep what serves
+                    self.use(choose_scorer(_scorer_of(body)))
+
+    def _advance(self) -> None:
+        """Move the low-water mark over applied ids; give up gaps older than GAP_SECONDS."""
+        while self._ahead:
+            nxt = self.applied + 1
+            if nxt in self._ahead:
+                self._ahead.discard(nxt)
+                self.applied = nxt
+                self._missing_since = None
+                continue
+            now = time.monotonic()
+            if self._missing_since is None:
+                self._missing_since = now
+            if now - self._missing_since < self.gap_seconds:
+                break
+            self.applied = nxt  # rolled back (or pruned): nothing will ever appear here
+            self._missing_since = None
+
+    def publish(self, session: Session, scorer: LearnedScorer) -> None:
+        """Keep a trained scorer in the store; every process serves it if it wins.
+
+        The scorer is announced on the feed, so each process switches at its next
+        request (:func:`matcher.learning.choose_scorer` decides whether it serves), and
+        a restarted process finds it in the store.
+        """
+        write_lock(session)
+        stored = ScorerModel(body=json.dumps(scorer.to_dict(), ensure_ascii=False))
+        session.add(stored)
+        session.flush()
+        self.note(session, "scorer", [str(stored.id)])
+        session.commit()
+        self.catch_up(session)
+
+    @staticmethod
+    def prune(session: Session, older_than_days: int = 7) -> int:
+        """Delete feed entries older than ``older_than_days`` (every index is built later)."""
+        cutoff = utcnow() - dt.timedelta(days=older_than_days)
+        result = session.execute(delete(IndexChange).where(IndexChange.at < cutoff))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- queries -----------------------------------------------------------------------
 
     def use(self, choice: ScorerChoice) -> None:
         with self.lock:
@@ -69,7 +215,9 @@ class MatchIndex:
         with self.lock:
             return trainee_id in self.matcher.trainees.row_of
 
-    def refresh_trainees(self, session: Session, ids: Sequence[str]) -> None:
+    # -- re-reading from the store ---------------------------------------------------
+
+    def _refresh_trainees(self, session: Session, ids: Sequence[str]) -> None:
         """Re-read these trainees: index those who may be indexed, drop the others."""
         keep = indexable_trainees(session, ids)
         courses = course_frame(session.scalars(
@@ -79,7 +227,7 @@ class MatchIndex:
             if keep:
                 self.matcher.add_trainees(trainee_frame(keep), courses)
 
-    def refresh_postings(self, session: Session, ids: Sequence[str]) -> None:
+    def _refresh_postings(self, session: Session, ids: Sequence[str]) -> None:
         postings = list(session.scalars(select(Posting).where(Posting.id.in_(list(ids)))
                                         .execution_options(populate_existing=True)))
         enterprises = enterprise_frame(session.scalars(select(Enterprise).where(

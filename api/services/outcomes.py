@@ -104,10 +104,12 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
                             actor_id=who.user_id, at=now))
     trainee.status = "placed"
     try:
+        # the notes flush the placement first: a second placement fails here
+        index.note(session, "trainee", [trainee_id])
+        index.note(session, "posting", [posting_id])
         session.commit()
     except IntegrityError:
         session.rollback()
         raise _already_placed(trainee_id) from None
-    index.refresh_trainees(session, [trainee_id])
-    index.refresh_postings(session, [posting_id])
+    index.catch_up(session)
     return placement

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
 import pytest
 
 from api.cli import build_parser, main
@@ -17,3 +26,52 @@ def test_serve_options() -> None:
 def test_other_commands_are_the_librarys(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["normalize", "焊工证（中级）"]) == 0
     assert "6-18-02-04" in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> None:
+    """The real multi-process server: seeded once, and a write is seen by every worker."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2",
+         "--database-url", f"sqlite:///{tmp_path / 'two.db'}"],
+        stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "TALENTMATCH_SECRET_KEY": "two-workers-test-key-0123"})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, "the server did not get ready"
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.5)
+        token = httpx.post(f"{base}/api/v1/auth/login", json={
+            "username": "counselor", "password": "demo-counselor-pass"}).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            enterprise = client.get("/api/v1/enterprises?page_size=1").json()["items"][0]
+            made = client.post("/api/v1/postings", json={
+                "enterprise_id": enterprise["id"], "title": "招聘电焊工",
+                "headcount": 1, "wage_min": 4000, "wage_max": 6000, "area": "达川区",
+                "closes": "2030-01-01"})
+            assert made.status_code == 201, made.text
+            pid = made.json()["id"]
+            # each request may land on either process; every one must know the posting
+            answers = {client.get(f"/api/v1/postings/{pid}/shortlist?k=5").status_code
+                       for _ in range(20)}
+        assert answers == {200}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "server.log").read_text()
+    assert output.count("demo account  admin") == 1  # prepared once, not per worker
+    assert "2 worker processes" in output

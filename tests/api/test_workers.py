@@ -1,0 +1,146 @@
+"""Several processes on one store: each index follows the change feed.
+
+Two apps on the same database stand for two worker processes of
+``talentmatch serve --workers 2`` (each builds its own index at start). What one
+changes, the other's next answer reflects: on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from api.app import create_app
+from api.models import IndexChange, Trainee
+from api.services.index import MatchIndex
+from matcher import Normalizer
+from tests.api.conftest import login, make_settings
+
+H = dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def pair(store_app: FastAPI, norm: Normalizer) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two clients of two apps (two indexes) on the same store."""
+    url = store_app.state.settings.database_url
+    with TestClient(create_app(make_settings(url), normalizer=norm)) as a, \
+            TestClient(create_app(make_settings(url), normalizer=norm)) as b:
+        yield a, b
+
+
+def _new_posting(client: TestClient, headers: H, title: str) -> str:
+    enterprise = client.get("/api/v1/enterprises?page_size=1",
+                            headers=headers).json()["items"][0]["id"]
+    response = client.post("/api/v1/postings", headers=headers, json={
+        "enterprise_id": enterprise, "title": title, "requirements": "持证上岗",
+        "headcount": 2, "wage_min": 4000, "wage_max": 6000, "area": "宣汉县",
+        "closes": str(dt.date.today() + dt.timedelta(days=90))})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _shortlist(client: TestClient, headers: H, pid: str) -> list[str]:
+    response = client.get(f"/api/v1/postings/{pid}/shortlist?k=100", headers=headers)
+    assert response.status_code == 200, response.text
+    return [i["trainee_id"] for i in response.json()["items"]]
+
+
+def _with_candidates(client: TestClient, headers: H) -> tuple[str, list[str]]:
+    for title in ("电焊工", "电工", "化工总控工", "叉车司机", "数控车工"):
+        pid = _new_posting(client, headers, f"招聘{title}")
+        shown = _shortlist(client, headers, pid)
+        if len(shown) >= 2:
+            return pid, shown
+    raise AssertionError("no new posting found candidates")
+
+
+def test_a_posting_made_in_one_process_is_served_by_the_other(
+        pair: tuple[TestClient, TestClient]) -> None:
+    a, b = pair
+    headers = login(a, "counselor")
+    pid, shown_by_a = _with_candidates(a, headers)
+    assert _shortlist(b, headers, pid) == shown_by_a  # b never saw the request that made it
+
+
+def test_consent_withdrawn_in_one_process_leaves_the_others_shortlists(
+        pair: tuple[TestClient, TestClient]) -> None:
+    a, b = pair
+    headers = login(a, "counselor")
+    pid, shown = _with_candidates(a, headers)
+    assert _shortlist(b, headers, pid) == shown
+    response = a.patch(f"/api/v1/trainees/{shown[0]}", json={"consent_recommend": False},
+                       headers=headers)
+    assert response.status_code == 200, response.text
+    assert shown[0] not in _shortlist(b, headers, pid)
+    assert not b.app.state.index.holds_trainee(shown[0])  # type: ignore[attr-defined]
+
+
+def test_a_hire_in_one_process_takes_the_trainee_out_of_the_others_index(
+        pair: tuple[TestClient, TestClient]) -> None:
+    a, b = pair
+    headers = login(a, "admin")
+    pid, shown = _with_candidates(a, headers)
+    _shortlist(b, headers, pid)
+    response = a.post("/api/v1/placements", headers=headers,
+                      json={"posting_id": pid, "trainee_id": shown[1]})
+    assert response.status_code == 201, response.text
+    assert shown[1] not in _shortlist(b, headers, pid)
+
+
+def test_an_entry_committed_late_is_still_applied(store_app: FastAPI,
+                                                  norm: Normalizer) -> None:
+    """Ids are taken at insert, not at commit (PostgreSQL): a lower id may appear later."""
+    if store_app.state.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: its ids commit in order")
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        index = MatchIndex.build(s, norm)
+        tids = list(s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc()).limit(2)))
+    assert len(tids) == 2 and all(index.holds_trainee(t) for t in tids)
+    early, late = sessions(), sessions()
+    try:
+        for session, tid in ((early, tids[0]), (late, tids[1])):
+            session.get(Trainee, tid).consent_recommend = False  # type: ignore[union-attr]
+            MatchIndex.note(session, "trainee", [tid])  # early takes the lower id
+        late.commit()
+        with sessions() as s:
+            assert index.catch_up(s) == 1
+        assert not index.holds_trainee(tids[1]) and index.holds_trainee(tids[0])
+        early.commit()
+        with sessions() as s:
+            assert index.catch_up(s) == 1
+        assert not index.holds_trainee(tids[0])
+    finally:
+        early.close()
+        late.close()
+        with sessions() as s:  # leave the store as it was for the other tests
+            for tid in tids:
+                s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
+            MatchIndex.note(s, "trainee", tids)
+            s.commit()
+
+
+def test_a_gap_is_given_up_after_a_while(store_app: FastAPI, norm: Normalizer) -> None:
+    """An id that never commits (a rolled-back insert) must not stall the reader."""
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        index = MatchIndex.build(s, norm, gap_seconds=0.0)
+        top = s.scalar(select(func.max(IndexChange.id))) or 0
+        s.add(IndexChange(id=top + 2, kind="trainee", key="NOBODY"))  # top + 1 never comes
+        s.commit()
+    try:
+        with sessions() as s:
+            assert index.catch_up(s) == 1
+            index.catch_up(s)
+        assert index.applied == top + 2
+    finally:
+        with sessions() as s:
+            s.execute(IndexChange.__table__.delete().where(IndexChange.id == top + 2))
+            s.commit()
