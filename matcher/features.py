@@ -97,22 +97,29 @@ def occupation_similarity(codes: list[str], related: dict[str, set[str]] | None 
 
 
 def _coverage(required: list[frozenset[int]], have: list[frozenset[int]],
-              trainee_rows_with: RowLists, p: np.ndarray, reading: np.ndarray, t: np.ndarray
-              ) -> np.ndarray:
-    """Share of each pair's required items that the trainee has (1 when none required)."""
-    n = len(p)
-    if n and (p == p[0]).all():  # one posting, many trainees: one look-up per item
+              trainee_rows_with: RowLists, p: np.ndarray, reading: np.ndarray, t: np.ndarray,
+              n: int) -> np.ndarray:
+    """Share of each of ``n`` pairs' required items that the trainee has (1 when none
+    required). ``p`` holds one posting (shared by all pairs) or one per pair; ``reading``
+    and ``t`` one trainee or one per pair.
+    """
+    if n == 0:
+        return np.ones(0, dtype=np.float32)
+    if len(p) == 1 or (p == p[0]).all():
+        # One posting, many trainees: look each trainee up in each item's sorted rows.
         out = np.ones(n, dtype=np.float32)
-        req = required[p[0]]
+        req = required[int(p[0])]
         if req:
             hits = np.zeros(n, dtype=np.float32)
             for rows in trainee_rows_with.parts(req):
-                hits += np.isin(t, rows)
+                at = np.minimum(np.searchsorted(rows, t), len(rows) - 1)
+                hits += rows[at] == t
             out[:] = hits / len(req)
         return out
     # One trainee and many postings, or mixed pairs: plain sets.
+    readings = reading.tolist() * n if len(reading) == 1 else reading.tolist()
     return np.array([len(req & have[r]) / len(req) if req else 1.0
-                     for req, r in zip([required[i] for i in p.tolist()], reading.tolist(),
+                     for req, r in zip([required[i] for i in p.tolist()], readings,
                                        strict=True)], dtype=np.float32)
 
 
@@ -135,9 +142,32 @@ class FeatureBuilder:
 
     def pairs(self, p: np.ndarray, t: np.ndarray) -> FeatureTable:
         """Features of the pairs ``(p[i], t[i])`` (posting and trainee rows)."""
-        pp, tp = self.postings, self.trainees
         p = np.asarray(p, dtype=np.int64)
         t = np.asarray(t, dtype=np.int64)
+        if len(p) != len(t):
+            raise ValueError(f"{len(p)} postings but {len(t)} trainees")
+        return self._table(p, t, p, t)
+
+    def for_posting(self, p: int, t: np.ndarray) -> FeatureTable:
+        """Features of one posting row with each of the trainee rows ``t``.
+
+        The same values as ``pairs(np.full(len(t), p), t)``, with the posting's side
+        computed once.
+        """
+        t = np.asarray(t, dtype=np.int64)
+        return self._table(np.array([p], dtype=np.int64), t, np.full(len(t), p), t)
+
+    def for_trainee(self, t: int, p: np.ndarray) -> FeatureTable:
+        """Features of each of the posting rows ``p`` with one trainee row."""
+        p = np.asarray(p, dtype=np.int64)
+        return self._table(p, np.array([t], dtype=np.int64), p, np.full(len(p), t))
+
+    def _table(self, p: np.ndarray, t: np.ndarray, posting: np.ndarray, trainee: np.ndarray
+               ) -> FeatureTable:
+        """Features of ``p`` × ``t`` broadcast (either side may hold one row); ``posting``
+        and ``trainee`` are both sides spelled out for the table."""
+        pp, tp = self.postings, self.trainees
+        n = len(posting)
         reading = tp.reading[t]
         slots = tp.occupation[reading]
         levels = tp.level[reading].astype(np.float32)
@@ -146,47 +176,59 @@ class FeatureBuilder:
                        self.similarity[np.maximum(post_occ, 0)[:, None], np.maximum(slots, 0)],
                        0.0)
         slot = np.argmax(sim * 10 + np.maximum(levels, 0) / 10, axis=1)
-        idx = np.arange(len(p))
-        occupation = sim[idx, slot]
-        level = levels[idx, slot]
+        pick = np.arange(n), slot
+        occupation = sim[pick]
+        level = np.broadcast_to(levels, sim.shape)[pick]
         minimum = pp.min_level[p].astype(np.float32)
         gap = np.where((level >= 0) & (minimum >= 0), level - minimum, np.nan)
-        level_fit = np.select([minimum < 0, level < 0, gap >= 0, gap == -1],
-                              [1.0, 0.5, 1.0, 0.4], 0.0)
-        skills = _coverage(pp.skills, tp.skill_sets, tp.by_skill, p, reading, t)
-        permits = _coverage(pp.permits, tp.permit_sets, tp.by_permit, p, reading, t)
-        preferred = _coverage(pp.preferred_skills, tp.skill_sets, tp.by_skill, p, reading, t)
+        level_fit = np.where(minimum < 0, 1.0, np.where(
+            level < 0, 0.5, np.where(gap >= 0, 1.0, np.where(gap == -1, 0.4, 0.0))))
+        skills = _coverage(pp.skills, tp.skill_sets, tp.by_skill, p, reading, t, n)
+        permits = _coverage(pp.permits, tp.permit_sets, tp.by_permit, p, reading, t, n)
+        preferred = _coverage(pp.preferred_skills, tp.skill_sets, tp.by_skill, p, reading, t, n)
         # Preferred permits ("有叉车证优先") count beside preferred skills, by number.
-        rows, inverse = np.unique(p, return_inverse=True)
+        rows, inverse = (p, np.zeros(1, dtype=np.int64)) if len(p) == 1 else np.unique(
+            p, return_inverse=True)
         n_skills = np.array([len(pp.preferred_skills[i]) for i in rows.tolist()],
                             dtype=np.float32)[inverse]
         n_permits = np.array([len(pp.preferred_permits[i]) for i in rows.tolist()],
                              dtype=np.float32)[inverse]
         if n_permits.any():
             permits_held = _coverage(pp.preferred_permits, tp.permit_sets, tp.by_permit, p,
-                                     reading, t)
+                                     reading, t, n)
             both = (preferred * n_skills + permits_held * n_permits) / np.maximum(
                 n_skills + n_permits, 1)
             preferred = np.where(n_permits == 0, preferred,
                                  np.where(n_skills == 0, permits_held, both))
-        known = (pp.area[p] >= 0) & (tp.area[t] >= 0)
-        km = np.where(known, self.km[np.maximum(pp.area[p], 0), np.maximum(tp.area[t], 0)],
+        post_area, area_of = pp.area[p], tp.area[t]
+        known = (post_area >= 0) & (area_of >= 0)
+        km = np.where(known, self.km[np.maximum(post_area, 0), np.maximum(area_of, 0)],
                       self._mean_km)
         distance = np.clip(1 - km / _MAX_KM, 0, 1)
         area = self.willing(p, t)
         expected, top = tp.wage[t], pp.wage_max[p]
         over = (expected - top) / np.where(top > 0, top, np.nan)
         wage = np.where(np.isnan(over), 0.5, np.clip(1 - 2 * over, 0, 1))
-        order = (tp.order[t] >= 0) & (tp.order[t] == pp.enterprise[p])
-        days = (pp.opened[p] - tp.graduated[t]).astype(np.float32)
-        recency = np.where((pp.opened[p] >= 0) & (tp.graduated[t] >= 0),
+        ordered_by = tp.order[t]
+        order = (ordered_by >= 0) & (ordered_by == pp.enterprise[p])
+        opened, graduated = pp.opened[p], tp.graduated[t]
+        days = (opened - graduated).astype(np.float32)
+        recency = np.where((opened >= 0) & (graduated >= 0),
                            np.exp(-np.maximum(days, 0) / 365), 0.5)
         industry = np.where(pp.industry[p] >= 0,
                             tp.industry[reading, np.maximum(pp.industry[p], 0)], False)
-        values = np.column_stack([occupation, level_fit, skills, permits, preferred, distance,
-                                  area, wage, order, recency, industry]).astype(np.float32)
-        return FeatureTable(p, t, values, gap.astype(np.float32), km.astype(np.float32),
-                            slot)
+        values = np.empty((n, len(FEATURES)), dtype=np.float32)
+        for j, column in enumerate((occupation, level_fit, skills, permits, preferred,
+                                    distance, area, wage, order, recency, industry)):
+            values[:, j] = column
+        return FeatureTable(posting, trainee, values, _spread(gap, n), _spread(km, n), slot)
+
+
+def _spread(values: np.ndarray, n: int) -> np.ndarray:
+    """``values`` (one or ``n``) as ``n`` float32 values of their own."""
+    if len(values) == n and values.dtype == np.float32:
+        return values
+    return np.broadcast_to(values, (n,)).astype(np.float32)
 
 
 def _related(ctx: Context) -> dict[str, set[str]]:

@@ -4,30 +4,42 @@
 through per-occupation and per-skill row lists (never scanning everyone), applies the
 hard filters (seeking, consented, level at or above the minimum within a tolerance,
 willing to work in the area), scores only the candidates with a
-:class:`~matcher.scoring.Scorer`, takes the top ``k`` with ``argpartition`` and
-explains each result. Trainees and postings can be added, replaced and removed
-without a rebuild.
+:class:`~matcher.scoring.Scorer`, takes the top ``k`` with a partition (ties to the
+earlier row) and explains each result. A shortlist first ranks the trainees holding
+the posting's occupation, computing exact features only for those whose ceiling
+(:mod:`matcher.retrieval`) can reach the ``k`` best, and scores the other candidates
+only when the ``k``-th best of them is within reach of the others' bound — the results
+equal scoring every candidate. Trainees and postings can be added, replaced and
+removed without a rebuild.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from matcher.errors import MatcherError
-from matcher.explain import explain_pair
-from matcher.features import FeatureBuilder, FeatureTable
+from matcher.explain import explain_pairs
+from matcher.features import FEATURES, FeatureBuilder, FeatureTable
 from matcher.normalize import Normalizer
 from matcher.profiles import Context, PostingProfiles, TraineeProfiles
-from matcher.scoring import Scorer, WeightedScorer
+from matcher.retrieval import OccupationBlocks
+from matcher.scoring import Scored, Scorer, WeightedScorer
 from matcher.taxonomy import Taxonomy
 
 __all__ = ["Filters", "Matcher", "Recommendation", "UnknownIdError"]
 
 #: Occupations at least this similar are retrieved (same 小类, or sharing a skill).
 _RETRIEVE_SIMILARITY = 0.5
+#: Candidates are left out only when the k-th best score beats their bound by this much
+#: (far above rounding in the scores, far below any difference a person would see).
+_BOUND_MARGIN = 1e-6
+#: The same for ceilings, whose features are worked out in float64 (the features are
+#: float32: they may differ in the seventh digit).
+_CEILING_MARGIN = 1e-3
 
 
 class UnknownIdError(MatcherError, KeyError):
@@ -74,6 +86,25 @@ class Recommendation:
     gaps: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    """The ``k`` best pairs of a feature table: positions ``order``, best first."""
+
+    features: FeatureTable
+    scored: Scored
+    order: np.ndarray
+
+    @property
+    def kth(self) -> float:
+        """The lowest score kept (-inf when none)."""
+        return float(self.scored.scores[self.order[-1]]) if len(self.order) else -np.inf
+
+
+def _check_k(k: object) -> None:
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+
+
 class Matcher:
     """Shortlists trainees for postings and suggests postings to trainees.
 
@@ -95,6 +126,12 @@ class Matcher:
         self.scorer: Scorer = scorer if scorer is not None else WeightedScorer()
         self.features = FeatureBuilder(postings, trainees)
         self.taxonomy: Taxonomy = postings.context.normalizer.taxonomy
+        self.blocks = OccupationBlocks(trainees, self.features.km)
+        # The highest similarity of each occupation to any other: the most that the
+        # occupation feature can give a trainee who does not hold the occupation.
+        others = self.features.similarity.copy()
+        np.fill_diagonal(others, 0.0)
+        self._next_similarity = others.max(axis=1, initial=0.0)
 
     @classmethod
     def from_tables(cls, trainees: pd.DataFrame, postings: pd.DataFrame, *,
@@ -133,21 +170,33 @@ class Matcher:
 
     def shortlist(self, posting_id: str, k: int = 20, filters: Filters | None = None
                   ) -> list[Recommendation]:
-        """The ``k`` best trainees for a posting, best first."""
+        """The ``k`` best trainees for a posting, best first.
+
+        When the scorer can bound its scores (``score_bound``), trainees holding the
+        posting's own occupation are ranked first; if their ``k``-th best score is above
+        what anyone holding only another occupation could reach, the others are not
+        scored at all. The results are the same as when every candidate is scored.
+        """
         filters = filters or Filters()
         p = self._row(self.postings, posting_id, "posting")
-        candidates = self._trainee_candidates(p)
-        t = candidates[self._trainee_ok(candidates, filters)]
-        if filters.require_area:  # what _top would drop, dropped before the features
-            t = t[self.features.willing(np.full(len(t), p), t)]
-        features = self.features.pairs(np.full(len(t), p), t)
-        return self._top(features, k, filters)
+        _check_k(k)
+        occupation = int(self.postings.occupation[p])
+        bound = getattr(self.scorer, "score_bound", None)
+        if bound is not None and occupation >= 0:
+            ranked = self._rank_holders(p, occupation, k, filters, bound)
+            high = np.ones(len(FEATURES))
+            high[FEATURES.index("occupation")] = self._next_similarity[occupation]
+            if len(ranked.order) == k and ranked.kth > float(bound(high)) + _BOUND_MARGIN:
+                return self._recommend(ranked)
+        return self._recommend(self._rank_trainees(p, self._trainee_candidates(p), k,
+                                                   filters))
 
     def suggest(self, trainee_id: str, k: int = 10, filters: Filters | None = None
                 ) -> list[Recommendation]:
         """The ``k`` best open postings for a trainee, best first."""
         filters = filters or Filters()
         t = self._row(self.trainees, trainee_id, "trainee")
+        _check_k(k)
         candidates = self._posting_candidates(t)
         p = candidates[self.postings.open[candidates] & self.postings.active[candidates]]
         if filters.areas is not None:
@@ -155,8 +204,8 @@ class Matcher:
             p = p[np.isin(self.postings.area[p], wanted)]
         if filters.require_area:
             p = p[self.features.willing(p, np.full(len(p), t))]
-        features = self.features.pairs(p, np.full(len(p), t))
-        return self._top(features, k, filters)
+        features = self.features.for_trainee(t, p)
+        return self._recommend(self._best(features, features.posting, k, filters))
 
     def pair_features(self, posting_ids: list[str], trainee_ids: list[str]) -> FeatureTable:
         """Features of given (posting, trainee) pairs, e.g. to learn from outcomes."""
@@ -202,35 +251,70 @@ class Matcher:
             ok &= np.isin(tp.area[t], wanted)
         return ok
 
-    def _top(self, features: FeatureTable, k: int, filters: Filters) -> list[Recommendation]:
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive integer, got {k!r}")
-        keep = np.ones(len(features), dtype=bool)
-        gap = features.level_gap
-        keep &= ~(gap < -filters.level_tolerance)  # NaN (unknown) passes
+    def _rank_holders(self, p: int, occupation: int, k: int, filters: Filters,
+                      bound: Callable[[np.ndarray], np.ndarray]) -> _Ranked:
+        """The ``k`` best trainees holding the posting's occupation, scoring only those
+        whose ceiling (:meth:`OccupationBlocks.select`) reaches the ``k``-th best."""
+        selection = self.blocks.select(
+            occupation, self.postings, p, consented_only=not filters.include_unconsented,
+            areas=(None if filters.areas is None else
+                   self.trainees.context.area_indexes(filters.areas)),
+            willing_only=filters.require_area, level_tolerance=filters.level_tolerance)
+        rows = selection.rows
+        ceiling = np.asarray(bound(selection.high), dtype=np.float64) + _CEILING_MARGIN
+        first = np.ones(len(rows), dtype=bool)
+        if len(rows) > k:  # the k highest ceilings, and any within rounding of them
+            kth = np.partition(ceiling, len(rows) - k)[len(rows) - k]
+            first = ceiling >= kth - _CEILING_MARGIN
+        ranked = self._rank_trainees(p, rows[first], k, filters)
+        floor = ranked.kth if len(ranked.order) == k else filters.min_score
+        rest = ~first & (ceiling >= floor)
+        if rest.any():  # some not scored yet could still make the k best
+            ranked = self._rank_trainees(p, rows[first | rest], k, filters)
+        return ranked
+
+    def _rank_trainees(self, p: int, candidates: np.ndarray, k: int, filters: Filters
+                       ) -> _Ranked:
+        """The ``k`` best of ``candidates`` (trainee rows) for posting row ``p``."""
+        t = candidates[self._trainee_ok(candidates, filters)]
+        if filters.require_area:  # what _best would drop, dropped before the features
+            t = t[self.features.willing(np.array([p]), t)]
+        features = self.features.for_posting(p, t)
+        return self._best(features, features.trainee, k, filters)
+
+    def _best(self, features: FeatureTable, key: np.ndarray, k: int, filters: Filters
+              ) -> _Ranked:
+        """Filter, score and take the ``k`` best pairs; ties go to the lower ``key`` row,
+        so that results are stable across runs and whichever candidates were scored."""
+        keep = ~(features.level_gap < -filters.level_tolerance)  # NaN (unknown) passes
         if filters.require_area:
             keep &= features.column("area") > 0
         if not keep.all():
             features = features.take(keep)
+            key = key[keep]
         scored = self.scorer.score_pairs(features)
         scores = scored.scores
         order = np.flatnonzero(scores >= filters.min_score)
-        if len(order) > k:
-            order = order[np.argpartition(-scores[order], k - 1)[:k]]
-        # Ties go to the earlier row, so that results are stable across runs.
-        order = order[np.lexsort((order, -scores[order]))]
-        out = []
-        for rank, i in enumerate(order.tolist(), start=1):
-            reasons, gaps = explain_pair(features, i, self.postings, self.trainees,
-                                         self.taxonomy)
-            parts = {term: float(v) for term, v in
-                     zip(scored.terms, scored.contributions[i].tolist(), strict=True)}
-            out.append(Recommendation(
-                posting_id=str(self.postings.ids[features.posting[i]]),
-                trainee_id=str(self.trainees.ids[features.trainee[i]]),
-                rank=rank, score=float(scores[i]), contributions=parts,
-                reasons=reasons, gaps=gaps))
-        return out
+        if len(order) > k:  # the k best, and any that tie with the k-th
+            kept = scores[order]
+            order = order[kept >= np.partition(kept, len(kept) - k)[len(kept) - k]]
+        order = order[np.lexsort((key[order], -scores[order]))][:k]
+        return _Ranked(features, scored, order)
+
+    def _recommend(self, ranked: _Ranked) -> list[Recommendation]:
+        """Recommendations, with their reasons, of the ranked pairs."""
+        features, scored, order = ranked.features, ranked.scored, ranked.order
+        explained = explain_pairs(features, order, self.postings, self.trainees,
+                                  self.taxonomy)
+        terms = scored.terms
+        # Positional arguments, in the order of the fields: a third faster for k objects.
+        return [Recommendation(str(posting), str(trainee), rank, score,
+                               dict(zip(terms, parts, strict=True)), reasons, gaps)
+                for rank, (posting, trainee, score, parts, (reasons, gaps)) in enumerate(zip(
+                    self.postings.ids[features.posting[order]].tolist(),
+                    self.trainees.ids[features.trainee[order]].tolist(),
+                    scored.scores[order].tolist(), scored.contributions[order].tolist(),
+                    explained, strict=True), start=1)]
 
     def with_scorer(self, scorer: Scorer) -> Matcher:
         """The same profiles and indexes, scored by another scorer."""

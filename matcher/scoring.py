@@ -56,7 +56,14 @@ class Scored:
 
 
 class Scorer(Protocol):
-    """Anything that scores feature tables 0–100 with contributions that sum to the score."""
+    """Anything that scores feature tables 0–100 with contributions that sum to the score.
+
+    A scorer may also offer ``score_bound(high)``: the highest score any pair can reach
+    whose features (in :data:`~matcher.features.FEATURES` order, each 0–1) are at most
+    ``high`` (the last axis; one bound per row of a 2-D ``high``). The matcher then
+    leaves out candidates that cannot reach the current ``k``-th best score; without
+    it, it scores every candidate. Both give the same results.
+    """
 
     @property
     def name(self) -> str: ...
@@ -92,6 +99,19 @@ class WeightedScorer:
         w = np.array([self.weights[f] for f in FEATURES], dtype=np.float64)
         parts = features.values.astype(np.float64) * w
         return Scored(parts.sum(axis=1), parts, FEATURES)
+
+    def score_bound(self, high: np.ndarray) -> np.ndarray:
+        """The highest score of a pair whose features are at most ``high`` (… × n_features).
+
+        Examples
+        --------
+        >>> high = np.ones(len(FEATURES))
+        >>> high[FEATURES.index("occupation")] = 0.6
+        >>> round(float(WeightedScorer().score_bound(high)), 6)
+        88.0
+        """
+        w = np.array([self.weights[f] for f in FEATURES], dtype=np.float64)
+        return np.asarray(np.clip(np.asarray(high, dtype=np.float64), 0, 1) @ w)
 
 
 class LearnedScorer(ClassifierMixin, BaseEstimator):
@@ -187,6 +207,17 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         parts = share * (p - p0)[:, None]
         parts = np.column_stack([np.full(len(p), p0), parts])
         return Scored(p, parts, ("baseline", *FEATURES))
+
+    def score_bound(self, high: np.ndarray) -> np.ndarray:
+        """The highest score of a pair whose features are at most ``high`` (… × n_features).
+
+        The probability rises with the logit, and each feature's part of the logit is
+        largest at 0 or at its ceiling, whichever its coefficient favours.
+        """
+        check_is_fitted(self, "coef_")
+        high = np.clip(np.asarray(high, dtype=np.float64), 0, 1)
+        z = np.maximum(self.coef_ * high, 0).sum(axis=-1) + self.intercept_
+        return np.asarray(100 / (1 + np.exp(-np.maximum(z, -700.0))))
 
     def to_dict(self) -> dict[str, Any]:
         check_is_fitted(self, "coef_")
