@@ -31,12 +31,14 @@ def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
 def shortlist(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
               settings: SettingsDep, writer: WriterDep, k: K = 20,
               level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
-              require_area: bool = True, area: AreaList = None) -> Shortlist:
+              require_area: bool = True, area: AreaList = None) -> Response:
     """The best trainees for a posting, with score, contributions, reasons and gaps."""
     check_k(settings, k)
-    return matching.shortlist(session, index, who, posting_id, k,
-                              level_tolerance=level_tolerance, require_area=require_area,
-                              areas=_areas(area), writer=writer)
+    result = matching.shortlist(session, index, who, posting_id, k,
+                                level_tolerance=level_tolerance, require_area=require_area,
+                                areas=_areas(area), writer=writer)
+    # Serialized once, by the model that documents it (FastAPI would validate it again).
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/postings/{posting_id}/shortlist.xlsx", response_class=Response,

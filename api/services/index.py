@@ -48,6 +48,8 @@ from matcher.unlock import Unlock, what_unlocks
 
 __all__ = ["GAP_SECONDS", "MatchIndex", "latest_scorer"]
 
+_NEWEST = select(func.max(IndexChange.id))
+
 #: How long a missing feed id is waited for before it is taken as rolled back.
 GAP_SECONDS = 30.0
 
@@ -130,6 +132,10 @@ class MatchIndex:
     def catch_up(self, session: Session) -> int:
         """Apply the feed entries this process has not applied yet; how many it applied."""
         with self.lock:
+            if not self._ahead:  # the usual case: one cheap look at the newest id
+                newest = session.execute(_NEWEST).scalar()
+                if newest is None or newest <= self.applied:
+                    return 0
             rows = session.execute(
                 select(IndexChange.id, IndexChange.kind, IndexChange.key)
                 .where(IndexChange.id > self.applied).order_by(IndexChange.id)).all()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api import access
 from api.access import Principal
 from api.db import GroupWriter, write_lock
+from api.errors import not_found
 from api.models import AuditEntry, Interaction, Posting, Trainee, utcnow
 from api.schemas import (
     CandidateSummary,
@@ -31,6 +32,10 @@ from matcher import Filters
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 _AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+#: What a shortlist shows of a candidate, and what decides whether it may.
+_CANDIDATE_COLUMNS = (Trainee.id, Trainee.masked_name, Trainee.area, Trainee.certificates,
+                      Trainee.skills, Trainee.contact, Trainee.deleted_at,
+                      Trainee.consent_recommend, Trainee.consent_share_contact)
 
 
 def _log(session: Session, writer: GroupWriter | None, who: Principal,
@@ -67,34 +72,39 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
               *, level_tolerance: int = 0, require_area: bool = True,
               areas: tuple[str, ...] | None = None, writer: GroupWriter | None = None
               ) -> Shortlist:
-    posting = get_or_404(session, Posting, posting_id)
-    access.check_shortlist(who, posting)
+    # Columns, not ORM objects, and models built without re-validation: this is the
+    # service's busiest route (the values come from the store and the matcher).
+    posting = session.execute(select(Posting.id, Posting.enterprise_id, Posting.title)
+                              .where(Posting.id == posting_id)).first()
+    if posting is None:
+        raise not_found("岗位", "posting", posting_id)
+    access.check_shortlist(who, posting)  # type: ignore[arg-type]
     allowed = access.shortlist_areas(who)
     if allowed is not None:
         areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
     recs = index.shortlist(posting_id, k, filters)
-    trainees = {t.id: t for t in session.scalars(
-        select(Trainee).where(Trainee.id.in_([r.trainee_id for r in recs])))}
+    trainees = {t.id: t for t in session.execute(select(*_CANDIDATE_COLUMNS).where(
+        Trainee.id.in_([r.trainee_id for r in recs])))}
     items: list[ShortlistItem] = []
     for r in recs:
         t = trainees.get(r.trainee_id)
         if t is None or t.deleted_at is not None or not t.consent_recommend:
             continue  # never show anyone the store says is out, even if the index lags
-        shown = access.can_see_contact(who, t) and t.contact is not None
-        items.append(ShortlistItem(
+        shown = access.can_see_contact(who, t) and t.contact is not None  # type: ignore[arg-type]
+        items.append(ShortlistItem.model_construct(
             rank=len(items) + 1, posting_id=r.posting_id, trainee_id=r.trainee_id,
             score=r.score, contributions=r.contributions, reasons=list(r.reasons),
             gaps=list(r.gaps),
-            trainee=CandidateSummary(masked_name=t.masked_name, area=t.area,
-                                     certificates=t.certificates, skills=t.skills,
-                                     contact=t.contact if shown else None,
-                                     contact_hidden=not shown)))
+            trainee=CandidateSummary.model_construct(
+                masked_name=t.masked_name, area=t.area, certificates=t.certificates,
+                skills=t.skills, contact=t.contact if shown else None,
+                contact_hidden=not shown)))
     _log(session, writer, who, [(posting_id, i.trainee_id) for i in items],
          [i.trainee_id for i in items], "shortlist",
          [not i.trainee.contact_hidden for i in items])
-    return Shortlist(posting_id=posting_id, posting_title=posting.title, k=k,
-                     scorer=type(index.choice.scorer).__name__, items=items)
+    return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title, k=k,
+                                     scorer=type(index.choice.scorer).__name__, items=items)
 
 
 def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id: str,
