@@ -9,7 +9,14 @@ trainees × 50,000 postings) this reports, in one run:
   and, with ``--tracemalloc``, the Python and numpy allocations still held after the
   build (tracemalloc slows the build about twofold, so it is off by default);
 - **shortlist** (k trainees for a posting) and **suggest** (k postings for a trainee)
-  latency p50/p99 over ``--queries`` random postings and trainees, pinned to one core;
+  latency p50/p99 over ``--queries`` random postings and trainees, pinned to one core,
+  each call returning its k recommendations with contributions, reasons and gaps
+  (explanations are built eagerly, inside the timed call);
+- **shortlist, every candidate scored**: the same postings with the scorer's
+  ``score_bound`` hidden, so that no candidate is pruned (the engine before issue 4's
+  pruning; ``tests/matcher/test_pruning.py`` checks both give identical results), and
+  how many shortlists the pruned engine answered from the holders of the posting's
+  occupation alone;
 - a **naive baseline**, pinned to the same core: a pandas DataFrame of trainees
   filtered by the posting's occupation code, status and consent, a score column from
   pandas operations (level, area, wage, recency), ``sort_values`` and ``head(k)``.
@@ -37,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from matcher import Matcher
+from matcher.features import FeatureTable
 from matcher.sample import generate_market
+from matcher.scoring import Scored, Scorer
 
 _WEIGHTS = {"level": 15.0, "area": 8.0, "wage": 5.0, "recency": 3.0}
 
@@ -86,6 +95,36 @@ def baseline_shortlist(frame: pd.DataFrame, posting: pd.Series, k: int) -> pd.Da
              + _WEIGHTS["wage"] * (c["expected_wage"] <= posting["wage_max"])
              + _WEIGHTS["recency"] * np.exp(-days / 365))
     return c.assign(score=score).sort_values("score", ascending=False).head(k)
+
+
+class Unbounded:
+    """A scorer without ``score_bound``: the matcher then scores every candidate."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self.name = scorer.name
+
+    def score_pairs(self, features: FeatureTable) -> Scored:
+        return self.scorer.score_pairs(features)
+
+
+def fallbacks(m: Matcher, postings: list[str], k: int) -> int:
+    """How many of the shortlists had to score candidates beyond the occupation's holders."""
+    count = 0
+    retrieve = m._trainee_candidates
+
+    def counting(p: int) -> np.ndarray:
+        nonlocal count
+        count += 1
+        return retrieve(p)
+
+    m._trainee_candidates = counting  # type: ignore[method-assign]
+    try:
+        for key in postings:
+            m.shortlist(key, k=k)
+    finally:
+        del m._trainee_candidates
+    return count
 
 
 def latencies(call: object, ids: list, k: int) -> list[float]:
@@ -150,6 +189,10 @@ def main() -> None:
     latencies(m.suggest, trainees[:10], args.k)
     shortlist = latencies(m.shortlist, postings, args.k)
     suggest = latencies(m.suggest, trainees, args.k)
+    everyone = m.with_scorer(Unbounded(m.scorer))
+    latencies(everyone.shortlist, postings[:10], args.k)
+    unpruned = latencies(everyone.shortlist, postings, args.k)
+    fell_back = fallbacks(m, postings, args.k)
 
     frame = baseline_frame(m, tables["trainees"])
     pp = m.postings
@@ -171,6 +214,9 @@ def main() -> None:
           f"max {max(candidates):,}")
     print(f"one core, k={args.k}:")
     print(f"  shortlist        {summary(shortlist)}")
+    print(f"    every candidate scored  {summary(unpruned)}")
+    print(f"    answered from the occupation's holders alone: "
+          f"{len(postings) - fell_back} of {len(postings)}")
     print(f"  suggest          {summary(suggest)}")
     print(f"  pandas baseline  {summary(baseline)}")
     ratio = statistics.median(baseline) / statistics.median(shortlist)
