@@ -15,7 +15,7 @@ removed without a rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,6 +132,9 @@ class Matcher:
         others = self.features.similarity.copy()
         np.fill_diagonal(others, 0.0)
         self._next_similarity = others.max(axis=1, initial=0.0)
+        # The same for trainees holding no occupation retrieved with it.
+        self._below_retrieval = np.where(others < _RETRIEVE_SIMILARITY, others, 0.0).max(
+            axis=1, initial=0.0)
 
     @classmethod
     def from_tables(cls, trainees: pd.DataFrame, postings: pd.DataFrame, *,
@@ -183,11 +186,12 @@ class Matcher:
         occupation = int(self.postings.occupation[p])
         bound = getattr(self.scorer, "score_bound", None)
         if bound is not None and occupation >= 0:
-            ranked = self._rank_holders(p, occupation, k, filters, bound)
-            high = np.ones(len(FEATURES))
-            high[FEATURES.index("occupation")] = self._next_similarity[occupation]
-            if len(ranked.order) == k and ranked.kth > float(bound(high)) + _BOUND_MARGIN:
-                return self._recommend(ranked)
+            for held, beyond in self._tiers(occupation):
+                ranked = self._rank_holders(p, occupation, held, k, filters, bound)
+                high = np.ones(len(FEATURES))
+                high[FEATURES.index("occupation")] = beyond
+                if len(ranked.order) == k and ranked.kth > float(bound(high)) + _BOUND_MARGIN:
+                    return self._recommend(ranked)
         return self._recommend(self._rank_trainees(p, self._trainee_candidates(p), k,
                                                    filters))
 
@@ -251,34 +255,58 @@ class Matcher:
             ok &= np.isin(tp.area[t], wanted)
         return ok
 
-    def _rank_holders(self, p: int, occupation: int, k: int, filters: Filters,
-                      bound: Callable[[np.ndarray], np.ndarray]) -> _Ranked:
-        """The ``k`` best trainees holding the posting's occupation, scoring only those
-        whose ceiling (:meth:`OccupationBlocks.select`) reaches the ``k``-th best."""
-        selection = self.blocks.select(
-            occupation, self.postings, p, consented_only=not filters.include_unconsented,
-            areas=(None if filters.areas is None else
-                   self.trainees.context.area_indexes(filters.areas)),
+    def _tiers(self, occupation: int) -> Iterator[tuple[np.ndarray, float]]:
+        """Occupations whose holders a shortlist ranks first, and the most that the
+        occupation feature gives any other candidate: the posting's own occupation, then
+        every occupation retrieved with it."""
+        yield np.array([occupation]), float(self._next_similarity[occupation])
+        related = np.flatnonzero(self.features.similarity[occupation] >= _RETRIEVE_SIMILARITY)
+        if len(related) > 1:
+            yield related, float(self._below_retrieval[occupation])
+
+    def _rank_holders(self, p: int, occupation: int, held: np.ndarray, k: int,
+                      filters: Filters, bound: Callable[[np.ndarray], np.ndarray]) -> _Ranked:
+        """The ``k`` best trainees holding any of the occupations ``held`` for posting row
+        ``p`` (of ``occupation``), scoring only those whose ceiling
+        (:meth:`OccupationBlocks.select`) reaches the ``k``-th best.
+
+        A trainee holding several of them is selected through each; through the one
+        the features match (the most similar), the ceiling bounds the score.
+        """
+        areas = (None if filters.areas is None else
+                 self.trainees.context.area_indexes(filters.areas))
+        similarity = self.features.similarity[occupation]
+        selections = [self.blocks.select(
+            int(o), self.postings, p, similarity=float(similarity[o]),
+            consented_only=not filters.include_unconsented, areas=areas,
             willing_only=filters.require_area, level_tolerance=filters.level_tolerance)
-        rows = selection.rows
-        ceiling = np.asarray(bound(selection.high), dtype=np.float64) + _CEILING_MARGIN
+            for o in held]
+        rows = np.concatenate([s.rows for s in selections])
+        high = np.concatenate([s.high for s in selections])
+        ceiling = np.asarray(bound(high), dtype=np.float64) + _CEILING_MARGIN
         first = np.ones(len(rows), dtype=bool)
         if len(rows) > k:  # the k highest ceilings, and any within rounding of them
             kth = np.partition(ceiling, len(rows) - k)[len(rows) - k]
             first = ceiling >= kth - _CEILING_MARGIN
-        ranked = self._rank_trainees(p, rows[first], k, filters)
+        # One occupation's rows are distinct and sorted already.
+        distinct = np.unique if len(held) > 1 else np.asarray
+        ranked = self._rank_trainees(p, distinct(rows[first]), k, filters, checked=True)
         floor = ranked.kth if len(ranked.order) == k else filters.min_score
         rest = ~first & (ceiling >= floor)
         if rest.any():  # some not scored yet could still make the k best
-            ranked = self._rank_trainees(p, rows[first | rest], k, filters)
+            ranked = self._rank_trainees(p, distinct(rows[first | rest]), k, filters,
+                                         checked=True)
         return ranked
 
-    def _rank_trainees(self, p: int, candidates: np.ndarray, k: int, filters: Filters
-                       ) -> _Ranked:
-        """The ``k`` best of ``candidates`` (trainee rows) for posting row ``p``."""
-        t = candidates[self._trainee_ok(candidates, filters)]
-        if filters.require_area:  # what _best would drop, dropped before the features
-            t = t[self.features.willing(np.array([p]), t)]
+    def _rank_trainees(self, p: int, candidates: np.ndarray, k: int, filters: Filters, *,
+                       checked: bool = False) -> _Ranked:
+        """The ``k`` best of ``candidates`` (trainee rows) for posting row ``p``;
+        ``checked``: the candidates already passed the filters on trainees."""
+        t = candidates
+        if not checked:
+            t = t[self._trainee_ok(t, filters)]
+            if filters.require_area:  # what _best would drop, dropped before the features
+                t = t[self.features.willing(np.array([p]), t)]
         features = self.features.for_posting(p, t)
         return self._best(features, features.trainee, k, filters)
 

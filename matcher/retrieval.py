@@ -129,10 +129,15 @@ class OccupationBlocks:
         return parts[0]
 
     def select(self, occupation: int, postings: PostingProfiles, p: int, *,
-               consented_only: bool, areas: list[int] | None, willing_only: bool,
-               level_tolerance: int) -> Selection:
+               similarity: float, consented_only: bool, areas: list[int] | None,
+               willing_only: bool, level_tolerance: int) -> Selection:
         """Active seeking rows holding ``occupation`` that pass the hard filters of
-        posting ``p``, each with the ceilings of its features for ``p``."""
+        posting ``p``, each with the ceilings of its features for ``p``.
+
+        ``similarity`` is the occupation feature of ``occupation`` for ``p``. The level
+        held in ``occupation`` is the one filtered and bounded: for a trainee holding
+        several occupations, that of the occupation the features pick (the most similar
+        to the posting's) decides."""
         b = self.block(occupation)
         post_area = int(postings.area[p])
         minimum = int(postings.min_level[p])
@@ -146,15 +151,15 @@ class OccupationBlocks:
             ok &= ~((b["level"] >= 0) & (b["level"] < minimum - level_tolerance))
         index = np.flatnonzero(ok)
         index = index[self.trainees.active[b["row"][index]]]
-        return Selection(b["row"][index], self._ceilings(b, index, postings, p,
-                                                         willing_only=willing_only))
+        return Selection(b["row"][index], self._ceilings(
+            b, index, postings, p, similarity=similarity, willing_only=willing_only))
 
     def _ceilings(self, b: Block, index: np.ndarray, postings: PostingProfiles, p: int, *,
-                  willing_only: bool) -> np.ndarray:
+                  similarity: float, willing_only: bool) -> np.ndarray:
         """Upper bounds of the features of posting ``p`` with the rows ``index`` of ``b``."""
         high = np.empty((len(index), len(FEATURES)), dtype=np.float64)
         column = FEATURES.index
-        high[:, column("occupation")] = 1.0
+        high[:, column("occupation")] = similarity
         # Small tables indexed by a column's value; -1 (unknown) picks the last entry.
         minimum = int(postings.min_level[p])
         if minimum < 0:

@@ -185,7 +185,9 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: np.ndarray | FeatureTable) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return _matrix(X) @ self.coef_ + self.intercept_
+        # Summed row by row, not by a BLAS matrix product, whose last digit depends on
+        # which other rows are in X: a pair scores the same whoever it is scored with.
+        return (_matrix(X) * self.coef_).sum(axis=1) + self.intercept_
 
     def predict_proba(self, X: np.ndarray | FeatureTable) -> np.ndarray:
         p = 1 / (1 + np.exp(-self.decision_function(X)))

@@ -133,22 +133,26 @@ def test_score_bound_is_never_below_a_score(scorer: WeightedScorer | LearnedScor
 
 @pytest.mark.parametrize("filters", FILTERS, ids=FILTER_IDS)
 @pytest.mark.parametrize("k", [1, 10])
-def test_ceilings_keep_the_best_holders_of_the_occupation(matcher: Matcher, filters: Filters,
-                                                          k: int) -> None:
-    # The first stage alone (trainees holding the posting's occupation), whether or not
-    # the shortlist then needs the others: every posting exercises it.
+def test_ceilings_keep_the_best_holders_of_the_occupations(matcher: Matcher, filters: Filters,
+                                                           k: int) -> None:
+    # Each stage alone (trainees holding the posting's occupation; then those holding
+    # any occupation retrieved with it), whether or not the shortlist then needs the
+    # others: every posting exercises them.
     scorer = WeightedScorer()
     m = matcher.with_scorer(scorer)
-    compared = 0
+    compared = stages = 0
     for p in np.flatnonzero(m.postings.active).tolist():
         occupation = int(m.postings.occupation[p])
         if occupation < 0:
             continue
-        holders = m.trainees.by_occupation.rows([occupation])
-        got = m._rank_holders(p, occupation, k, filters, scorer.score_bound)
-        want = m._rank_trainees(p, holders, k, filters)
-        assert got.features.trainee[got.order].tolist() == \
-            want.features.trainee[want.order].tolist()
-        assert got.scored.scores[got.order].tolist() == want.scored.scores[want.order].tolist()
-        compared += len(want.order)
-    assert compared > 0
+        for held, _ in list(m._tiers(occupation)):
+            holders = m.trainees.by_occupation.rows(held.tolist())
+            got = m._rank_holders(p, occupation, held, k, filters, scorer.score_bound)
+            want = m._rank_trainees(p, holders, k, filters)
+            assert got.features.trainee[got.order].tolist() == \
+                want.features.trainee[want.order].tolist()
+            assert got.scored.scores[got.order].tolist() == \
+                want.scored.scores[want.order].tolist()
+            compared += len(want.order)
+            stages += len(held) > 1
+    assert compared > 0 and stages > 0
