@@ -16,7 +16,7 @@ trainees × 50,000 postings) this reports, in one run:
   ``score_bound`` hidden, so that no candidate is pruned (the engine before issue 4's
   pruning; ``tests/matcher/test_pruning.py`` checks both give identical results), and
   how many shortlists the pruned engine answered from the holders of the posting's
-  occupation alone;
+  occupation and of those retrieved with it, without scoring every candidate;
 - a **naive baseline**, pinned to the same core: a pandas DataFrame of trainees
   filtered by the posting's occupation code, status and consent, a score column from
   pandas operations (level, area, wage, recency), ``sort_values`` and ``head(k)``.
@@ -109,7 +109,7 @@ class Unbounded:
 
 
 def fallbacks(m: Matcher, postings: list[str], k: int) -> int:
-    """How many of the shortlists had to score candidates beyond the occupation's holders."""
+    """How many of the shortlists had to score every candidate."""
     count = 0
     retrieve = m._trainee_candidates
 
@@ -215,7 +215,7 @@ def main() -> None:
     print(f"one core, k={args.k}:")
     print(f"  shortlist        {summary(shortlist)}")
     print(f"    every candidate scored  {summary(unpruned)}")
-    print(f"    answered from the occupation's holders alone: "
+    print(f"    answered from occupation holders, without scoring every candidate: "
           f"{len(postings) - fell_back} of {len(postings)}")
     print(f"  suggest          {summary(suggest)}")
     print(f"  pandas baseline  {summary(baseline)}")
