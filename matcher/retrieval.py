@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher import columns
+from matcher.errors import MatcherError
 from matcher.features import _MAX_KM, FEATURES
 from matcher.profiles import PostingProfiles, TraineeProfiles
 
@@ -66,6 +67,8 @@ class OccupationBlocks:
     """
 
     def __init__(self, trainees: TraineeProfiles, km: np.ndarray) -> None:
+        if max(trainees.preferred.shape[1], trainees.industry.shape[1]) > 16:
+            raise MatcherError("occupation blocks keep areas and industries in 16 bits")
         self.trainees = trainees
         self.km = km
         self._mean_km = float(km.mean())
