@@ -12,6 +12,7 @@ read first then fail with "database is locked" under load. The engine therefore 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["GroupWriter", "is_sqlite", "make_engine", "make_sessionmaker", "migrate",
            "write_lock"]
+
+log = logging.getLogger("talentmatch.db")
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _IMMEDIATE = "talentmatch_sqlite_immediate"
@@ -89,31 +92,56 @@ def migrate(engine: Engine) -> None:
 
 
 class GroupWriter:
-    """Inserts the rows of concurrent requests in one shared transaction (group commit).
+    """Inserts the log rows of many requests in one shared transaction (group commit).
 
     Every shortlist logs a ``recommended`` interaction and an audit entry per trainee
     shown: one small write transaction per request. Writers are serialized (SQLite has
     one write lock; waiters poll it with growing sleeps), so under load requests queued
-    for the lock rather than for the CPU. Here a request adds its rows and waits for a
-    commit that contains them: the first waiter to get the process's write mutex writes
-    everything pending at that moment, in one transaction, and the others find theirs
-    already committed. :meth:`insert` returns only after the rows are committed, as
-    before; it raises the error of the transaction that failed to write them.
+    for the lock rather than for the CPU.
+
+    With ``delay == 0`` a request adds its rows and waits for a commit that contains
+    them: the first waiter to get the process's write mutex writes everything pending
+    at that moment, in one transaction, and the others find theirs already committed;
+    :meth:`insert` raises the error of the transaction that failed to write them.
+
+    With ``delay > 0`` (the service's default, ``TALENTMATCH_LOG_DELAY_MS``) the rows
+    are written *behind* the request: :meth:`insert` returns at once and a background
+    thread commits everything pending every ``delay`` seconds, in one transaction (the
+    rows keep the time they were served). A request no longer waits for the write lock,
+    and a process takes it once per interval instead of once per request. Whatever
+    reads the log first calls :meth:`flush` (a hire deciding whether it came *through
+    matching*; listing interactions), so this process never reads its own log stale;
+    another process may, for at most ``delay``. :meth:`close` (at shutdown) writes the
+    rest. A batch that fails is retried one request at a time; rows that still cannot
+    be written (e.g. their trainee was erased meanwhile) are counted in :attr:`lost`
+    and logged, never silently dropped.
     """
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, delay: float = 0.0) -> None:
+        if delay < 0:
+            raise ValueError(f"delay must be ≥ 0, got {delay!r}")
         self._sessions = sessions
+        self.delay = delay
+        self.lost = 0  #: rows the background writer could not store
         self._mutex = threading.Lock()  # one writing transaction of this process at a time
-        self._guard = threading.Lock()  # protects _pending
+        self._guard = threading.Lock()  # protects _pending and _thread
         self._pending: list[_Rows] = []
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def insert(self, rows: Sequence[tuple[Table, list[dict[str, Any]]]]) -> None:
-        """Insert ``rows`` (table, values) and wait until they are committed."""
+        """Insert ``rows`` (table, values): committed before returning, or behind."""
         mine = _Rows(rows)
         if not any(values for _, values in rows):
             return
         with self._guard:
             self._pending.append(mine)
+            if self.delay > 0:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, daemon=True,
+                                                    name="talentmatch-log-writer")
+                    self._thread.start()
+                return
         with self._mutex:
             if not mine.done:
                 with self._guard:
@@ -121,6 +149,41 @@ class GroupWriter:
                 self._write(batch)
         if mine.error is not None:
             raise mine.error
+
+    def flush(self) -> None:
+        """Commit every row pending now (waits for a write in progress)."""
+        with self._mutex:
+            with self._guard:
+                batch, self._pending = self._pending, []
+            if batch:
+                self._write_or_retry(batch)
+
+    def close(self) -> None:
+        """Stop the background writer and commit what is left."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=30)
+        self.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.delay):
+            try:
+                self.flush()
+            except Exception:  # never let the writer thread die
+                log.exception("the log writer failed")
+
+    def _write_or_retry(self, batch: list[_Rows]) -> None:
+        self._write(batch)
+        if batch[0].error is None:
+            return
+        for entry in batch:  # one request's rows at a time: keep what can be kept
+            entry.error = None
+            self._write([entry])
+            if entry.error is not None:
+                self.lost += sum(len(values) for _, values in entry.rows)
+                log.error("could not write %d log rows: %s",
+                          sum(len(v) for _, v in entry.rows), entry.error)
 
     def _write(self, batch: list[_Rows]) -> None:
         error: Exception | None = None

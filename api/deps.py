@@ -1,5 +1,8 @@
 """Dependencies of the routes, as ``Annotated`` aliases (``SessionDep``, ``UserDep`` …).
 
+Those that only read ``app.state`` are ``async def``: a plain ``def`` dependency costs a
+trip to the thread pool and back on every request.
+
 Everything comes from ``app.state`` (set up by the lifespan of :func:`api.app.create_app`):
 nothing is created at import.
 """
@@ -23,17 +26,17 @@ from api.security import read_token
 from api.services.index import MatchIndex
 from api.settings import Settings
 
-__all__ = ["IndexDep", "PageDep", "SecretKeyDep", "SessionDep", "SettingsDep", "UserDep",
-           "WriterDep"]
+__all__ = ["FreshLog", "IndexDep", "PageDep", "SecretKeyDep", "SessionDep", "SettingsDep",
+           "UserDep", "WriterDep"]
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_secret_key(request: Request) -> str:
+async def get_secret_key(request: Request) -> str:
     return request.app.state.secret_key
 
 
@@ -50,9 +53,21 @@ def get_index(request: Request, session: Annotated[Session, Depends(get_session)
     return index
 
 
-def get_writer(request: Request) -> GroupWriter:
+async def get_writer(request: Request) -> GroupWriter:
     return request.app.state.writer
 
+
+def flush_log(request: Request) -> None:
+    """Commit this process's pending log rows (recommendations served, audit entries).
+
+    For routes that read the log or decide from it (a hire is *through matching* when a
+    recommendation was logged before it): see :class:`api.db.GroupWriter`.
+    """
+    request.app.state.writer.flush()
+
+
+#: ``dependencies=[FreshLog]``: the route reads this process's log up to date.
+FreshLog = Depends(flush_log)
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SecretKeyDep = Annotated[str, Depends(get_secret_key)]

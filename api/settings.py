@@ -36,10 +36,13 @@ class Settings(BaseSettings):
     login_attempts: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
     #: Threads of a process that run the (CPU-bound) routes at the same time.
-    threads: int = Field(default=4, ge=1, le=64)
+    threads: int = Field(default=2, ge=1, le=64)
     #: Processes serving requests (``talentmatch serve --workers``); each holds an index
     #: kept in step through the change feed.
     workers: int = Field(default=1, ge=1, le=64)
+    #: Served recommendations and audit entries are committed behind the request, every
+    #: this many milliseconds, in one transaction per process (0: inside each request).
+    log_delay_ms: int = Field(default=20, ge=0, le=5000)
     #: Where ``POST /model/train`` also saves the learned scorer (JSON) and start-up loads it.
     model_path: str | None = None
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from api import access
-from api.deps import IndexDep, SessionDep, SettingsDep, UserDep
+from api.deps import FreshLog, IndexDep, SessionDep, SettingsDep, UserDep
 from api.errors import ConflictError
 from api.models import Interaction
 from api.schemas import ModelInfo, NormalizedText, NormalizeRequest, OccupationRead, TrainResult
@@ -38,7 +38,7 @@ def model_info(who: UserDep, index: IndexDep) -> ModelInfo:
     return ModelInfo(**_info(index))
 
 
-@router.post("/model/train", response_model=TrainResult)
+@router.post("/model/train", response_model=TrainResult, dependencies=[FreshLog])
 def train(session: SessionDep, who: UserDep, index: IndexDep, settings: SettingsDep
           ) -> TrainResult:
     """Train the learned scorer on the logged outcomes; it serves only if it is better."""

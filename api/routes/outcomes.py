@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import IndexDep, PageDep, SessionDep, UserDep
+from api.deps import FreshLog, IndexDep, PageDep, SessionDep, UserDep
 from api.models import Interaction, Placement
 from api.schemas import (
     INTERACTION_LABELS,
@@ -29,7 +29,7 @@ def _public(e: Interaction) -> InteractionPublic:
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,
-             response_model=InteractionPublic | PlacementPublic)
+             response_model=InteractionPublic | PlacementPublic, dependencies=[FreshLog])
 def create_interaction(body: InteractionCreate, session: SessionDep, who: UserDep,
                        index: IndexDep) -> InteractionPublic | PlacementPublic:
     """Log a step (``hired`` records a placement, as ``POST /placements``).
@@ -41,7 +41,7 @@ def create_interaction(body: InteractionCreate, session: SessionDep, who: UserDe
     return _public(result)
 
 
-@router.get("/interactions", response_model=InteractionsPublic)
+@router.get("/interactions", response_model=InteractionsPublic, dependencies=[FreshLog])
 def list_interactions(session: SessionDep, who: UserDep, paging: PageDep,
                       posting_id: Annotated[str | None, Query(max_length=32)] = None,
                       trainee_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -54,7 +54,7 @@ def list_interactions(session: SessionDep, who: UserDep, paging: PageDep,
 
 
 @router.post("/placements", status_code=status.HTTP_201_CREATED,
-             response_model=PlacementPublic)
+             response_model=PlacementPublic, dependencies=[FreshLog])
 def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
                      index: IndexDep) -> PlacementPublic:
     """Hire a trainee for a posting: never beyond headcount, a trainee placed once."""

@@ -95,6 +95,8 @@ def test_contact_only_with_consent_to_share(client: TestClient, app: FastAPI,
                     assert item["trainee"]["contact"] is None
                     assert item["trainee"]["contact_hidden"]
                     seen_hidden = True
+    app.state.writer.flush()  # written behind the requests (log_delay_ms)
+    with app.state.sessionmaker() as s:
         audited = s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "shortlist"))
     assert me["enterprise_id"] and seen_hidden and seen_shown

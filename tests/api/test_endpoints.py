@@ -81,6 +81,7 @@ def test_shortlist_explains_and_is_logged(client: TestClient, app: FastAPI, toke
     for item in body["items"]:
         assert sum(item["contributions"].values()) == pytest.approx(item["score"])
         assert item["reasons"]
+    app.state.writer.flush()  # written behind the request (log_delay_ms)
     with app.state.sessionmaker() as s:
         logged = s.scalar(select(func.count()).select_from(Interaction).where(
             Interaction.posting_id == "P0000001", Interaction.kind == "recommended"))

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
+from api.db import write_lock
 from api.models import IndexChange, Trainee
 from api.services.index import MatchIndex
 from matcher import Normalizer
@@ -132,6 +133,7 @@ def test_a_gap_is_given_up_after_a_while(store_app: FastAPI, norm: Normalizer) -
     sessions = store_app.state.sessionmaker
     with sessions() as s:
         index = MatchIndex.build(s, norm, gap_seconds=0.0)
+        write_lock(s)  # read-then-write on SQLite: hold the lock from the read on
         top = s.scalar(select(func.max(IndexChange.id))) or 0
         s.add(IndexChange(id=top + 2, kind="trainee", key="NOBODY"))  # top + 1 never comes
         s.commit()
