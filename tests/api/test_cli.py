@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2 as httpx
@@ -43,7 +44,8 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2",
          "--database-url", f"sqlite:///{tmp_path / 'two.db'}"],
         stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "TALENTMATCH_SECRET_KEY": "two-workers-test-key-0123"})
+        env={**os.environ, "TALENTMATCH_SECRET_KEY": "two-workers-test-key-0123",
+             "TALENTMATCH_THREADS": "1"})
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -68,9 +70,22 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
             answers = {client.get(f"/api/v1/postings/{pid}/shortlist?k=5").status_code
                        for _ in range(20)}
         assert answers == {200}
+
+        # More concurrent requests than threads and pooled connections: admitted a few
+        # at a time, none waits for a thread while holding a connection (no pool time-out)
+        def get(_: int) -> int:
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as one:
+                return one.get(f"/api/v1/postings/{pid}/shortlist?k=5").status_code
+
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            assert set(pool.map(get, range(80))) == {200}
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
         log.close()
     output = (tmp_path / "server.log").read_text()
     assert output.count("demo account  admin") == 1  # prepared once, not per worker
