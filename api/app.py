@@ -36,10 +36,10 @@ from api.routes import (
     system,
     trainees,
 )
-from api.security import LoginLimiter
 from api.services.bootstrap import DemoAccount, ensure_demo_accounts, is_empty, seed_sample
 from api.services.index import MatchIndex
 from api.services.keys import signing_key
+from api.services.logins import StoredLoginLimiter
 from api.settings import Settings
 from matcher import LearnedScorer, MatcherError, Normalizer
 
@@ -110,8 +110,8 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
         app.state.index = index
         app.state.writer = GroupWriter(sessions, delay=settings.log_delay_ms / 1000)
         app.state.demo_accounts = accounts
-        app.state.login_limiter = LoginLimiter(settings.login_attempts,
-                                               settings.login_window_seconds)
+        app.state.login_limiter = StoredLoginLimiter(settings.login_attempts,
+                                                     settings.login_window_seconds)
         # Routes that score are CPU-bound Python: threads beyond a few only fight over
         # the GIL (measured: 12 → 6 ms of CPU per shortlist going from 40 threads to 2).
         # As many requests are let in at once (ConcurrencyLimit), so none waits for a

@@ -29,8 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["AuditEntry", "Base", "Course", "Enterprise", "IdempotencyKey", "IndexChange",
-           "Interaction", "Placement", "Posting", "ScorerModel", "ServiceSecret", "Trainee",
-           "User", "utcnow"]
+           "Interaction", "LoginFailure", "Placement", "Posting", "ScorerModel",
+           "ServiceSecret", "Trainee", "User", "utcnow"]
 
 ROLES = ("admin", "counselor", "enterprise", "trainee")
 INTERACTION_KINDS = ("recommended", "viewed", "shortlisted", "contacted", "interviewed",
@@ -216,3 +216,13 @@ class ScorerModel(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     trained_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept for the rate-limit window (shared by every process)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

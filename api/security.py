@@ -1,11 +1,9 @@
-"""Passwords, login tokens and the login rate limit.
+"""Passwords and login tokens.
 
 Passwords are stored as scrypt hashes (``scrypt$n$r$p$salt$hash``, compared in constant
 time). Tokens are stateless and signed (HMAC-SHA256 over the user id and expiry with the
-service's signing key, see :mod:`api.services.keys`). :class:`LoginLimiter` counts
-failed attempts per user name and client in a sliding window; over the limit, login
-answers 429 with ``Retry-After``. Its memory is bounded: expired entries are dropped and
-at most ``max_keys`` keys are tracked.
+service's signing key, see :mod:`api.services.keys`). The login rate limit lives in the
+store (:mod:`api.services.logins`), so that every worker process applies the same one.
 """
 
 from __future__ import annotations
@@ -14,11 +12,9 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import OrderedDict, deque
 
-__all__ = ["LoginLimiter", "hash_password", "issue_token", "read_token", "verify_password"]
+__all__ = ["hash_password", "issue_token", "read_token", "verify_password"]
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -66,59 +62,3 @@ def read_token(secret: str, token: str, *, now: float | None = None) -> int | No
     if int(parts[1]) < (now if now is not None else time.time()):
         return None
     return int(parts[0])
-
-
-class LoginLimiter:
-    """Failed logins per key in a sliding window (in memory, per process).
-
-    A key keeps only its last ``attempts`` failures (all the window needs), and keys are
-    ordered by their last failure: keys whose failures all expired are dropped from the
-    front, and past ``max_keys`` the key that failed longest ago is forgotten, so that a
-    flood of made-up user names cannot exhaust the memory.
-    """
-
-    def __init__(self, attempts: int, window_seconds: float, *, max_keys: int = 10_000
-                 ) -> None:
-        self.attempts = attempts
-        self.window = window_seconds
-        self.max_keys = max_keys
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        """The number of keys tracked."""
-        return len(self._failures)
-
-    def _drop_expired(self, now: float) -> None:
-        while self._failures:
-            newest = next(iter(self._failures.values()))[-1]
-            if newest > now - self.window:
-                break
-            self._failures.popitem(last=False)
-
-    def retry_after(self, key: str, *, now: float | None = None) -> int:
-        """Seconds to wait before trying again (0: may try now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._drop_expired(now)
-            failures = self._failures.get(key)
-            if failures is None or len(failures) < self.attempts:
-                return 0
-            oldest = failures[0]
-            if oldest <= now - self.window:
-                return 0
-            return max(1, int(oldest + self.window - now + 0.999))
-
-    def failed(self, key: str, *, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._drop_expired(now)
-            failures = self._failures.pop(key, None) or deque(maxlen=self.attempts)
-            failures.append(now)
-            self._failures[key] = failures  # now the most recent key: at the end
-            while len(self._failures) > self.max_keys:
-                self._failures.popitem(last=False)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,10 +10,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from api.db import make_engine, make_sessionmaker, migrate
 from api.models import Course, Trainee
-from api.security import LoginLimiter, issue_token
+from api.security import issue_token
+from api.services.logins import StoredLoginLimiter
 from api.settings import Settings
 from matcher import Normalizer
 
@@ -105,40 +109,63 @@ def test_streamed_body_over_the_limit_is_413(client: TestClient, settings: Setti
     assert response.json()["error"]["code"] == "too_large"
 
 
-# -- 3. the login limiter's memory ----------------------------------------------------------
+# -- 3. the login limiter: bounded, shared by every process ----------------------------------
 
-def test_login_limiter_keeps_a_bounded_number_of_keys() -> None:
-    limiter = LoginLimiter(attempts=2, window_seconds=10, max_keys=50)
-    for i in range(1000):
-        limiter.failed(f"user{i}|10.0.0.1", now=1.0)
-        assert len(limiter) <= 50
-    for i in range(1000):  # merely asking tracks nothing
-        assert limiter.retry_after(f"other{i}|10.0.0.1", now=2.0) == 0
-    assert len(limiter) <= 50
+T0 = dt.datetime(2026, 1, 1, 8, 0, 0)
 
 
-def test_login_limiter_drops_expired_entries() -> None:
-    limiter = LoginLimiter(attempts=2, window_seconds=10)
-    for i in range(100):
-        limiter.failed(f"user{i}", now=1.0)
-    limiter.failed("late", now=20.0)
-    assert len(limiter) == 1
+def _at(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
 
 
-def test_login_limiter_still_blocks_within_the_window() -> None:
-    limiter = LoginLimiter(attempts=3, window_seconds=10, max_keys=5)
-    for t in (1.0, 2.0, 3.0):
-        limiter.failed("victim", now=t)
-    assert limiter.retry_after("victim", now=4.0) == 7
-    for t in (4.0, 5.0):  # more failures keep only what the window needs
-        limiter.failed("victim", now=t)
-    assert limiter.retry_after("victim", now=6.0) == 7  # the 3rd newest failure (t=3)
-    assert limiter.retry_after("victim", now=12.5) == 1
-    assert limiter.retry_after("victim", now=13.0) == 0
-    limiter.failed("victim", now=14.0)
-    limiter.succeeded("victim")
-    assert limiter.retry_after("victim", now=14.0) == 0 and len(limiter) == 0
+@pytest.fixture()
+def limiter_store(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'limits.db'}")
+    migrate(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
 
+
+def test_login_failures_of_past_windows_are_deleted(
+        limiter_store: sessionmaker[Session]) -> None:
+    limiter = StoredLoginLimiter(attempts=2, window_seconds=10)
+    with limiter_store() as s:
+        for i in range(200):  # made-up user names
+            limiter.failed(s, f"user{i}|10.0.0.1", now=_at(1))
+        assert limiter.tracked(s) == 200
+        limiter.failed(s, "late", now=_at(20))
+        assert limiter.tracked(s) == 1
+        assert limiter.retry_after(s, "other|10.0.0.1", now=_at(21)) == 0
+        assert limiter.tracked(s) == 1  # merely asking tracks nothing
+
+
+def test_login_limiter_still_blocks_within_the_window(
+        limiter_store: sessionmaker[Session]) -> None:
+    limiter = StoredLoginLimiter(attempts=3, window_seconds=10)
+    with limiter_store() as s:
+        for t in (1, 2, 3):
+            limiter.failed(s, "victim", now=_at(t))
+        assert limiter.retry_after(s, "victim", now=_at(4)) == 7
+        for t in (4, 5):
+            limiter.failed(s, "victim", now=_at(t))
+        assert limiter.retry_after(s, "victim", now=_at(6)) == 7  # the 3rd newest (t=3)
+        assert limiter.retry_after(s, "victim", now=_at(12.5)) == 1
+        assert limiter.retry_after(s, "victim", now=_at(13)) == 0
+        limiter.failed(s, "victim", now=_at(14))
+        limiter.succeeded(s, "victim")
+        assert limiter.retry_after(s, "victim", now=_at(14)) == 0
+        assert limiter.tracked(s) == 0
+
+
+def test_one_limit_for_every_process_on_the_store(
+        limiter_store: sessionmaker[Session]) -> None:
+    """Two limiters (two worker processes) on one store count the same failures."""
+    first, second = (StoredLoginLimiter(attempts=3, window_seconds=60) for _ in range(2))
+    with limiter_store() as a, limiter_store() as b:
+        first.failed(a, "ann|10.0.0.9", now=_at(1))
+        second.failed(b, "ann|10.0.0.9", now=_at(2))
+        first.failed(a, "ann|10.0.0.9", now=_at(3))
+        assert second.retry_after(b, "ann|10.0.0.9", now=_at(4)) == 57
 
 # -- 4. re-importing a deleted trainee ------------------------------------------------------
 

@@ -1,0 +1,84 @@
+"""The login rate limit, kept in the store so that every worker process applies one limit.
+
+Failed sign-ins are counted per user name and client address in a sliding window of
+``window`` seconds; ``attempts`` failures within it answer 429 with ``Retry-After``
+until the oldest of them leaves the window. A success clears the key. Rows older than
+the window are deleted at each failure, so the table holds at most the failures of one
+window, however many user names an attacker makes up. Clock: the database rows carry
+the wall-clock time of the process that wrote them (processes share one machine or
+synchronized clocks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from api.db import write_lock
+from api.models import LoginFailure, utcnow
+
+__all__ = ["StoredLoginLimiter"]
+
+
+class StoredLoginLimiter:
+    """Failed logins per key in a sliding window, in the ``login_failures`` table.
+
+    Examples
+    --------
+    >>> from api.db import make_engine, make_sessionmaker, migrate
+    >>> engine = make_engine("sqlite://")
+    >>> migrate(engine)
+    >>> limiter = StoredLoginLimiter(attempts=2, window_seconds=60)
+    >>> with make_sessionmaker(engine)() as session:
+    ...     limiter.failed(session, "ann|10.0.0.1")
+    ...     first = limiter.retry_after(session, "ann|10.0.0.1")
+    ...     limiter.failed(session, "ann|10.0.0.1")
+    ...     second = limiter.retry_after(session, "ann|10.0.0.1")
+    >>> first, 55 <= second <= 60
+    (0, True)
+    """
+
+    def __init__(self, attempts: int, window_seconds: float) -> None:
+        if attempts < 1 or window_seconds <= 0:
+            raise ValueError("attempts ≥ 1 and window_seconds > 0 are needed")
+        self.attempts = attempts
+        self.window = dt.timedelta(seconds=window_seconds)
+
+    def retry_after(self, session: Session, key: str, *, now: dt.datetime | None = None
+                    ) -> int:
+        """Seconds to wait before trying again (0: may try now)."""
+        now = now or utcnow()
+        recent = list(session.scalars(
+            select(LoginFailure.at).where(LoginFailure.key == key,
+                                          LoginFailure.at > now - self.window)
+            .order_by(LoginFailure.at.desc()).limit(self.attempts)))
+        if len(recent) < self.attempts:
+            return 0
+        wait = (recent[-1] + self.window - now).total_seconds()
+        return max(1, math.ceil(wait))
+
+    def failed(self, session: Session, key: str, *, now: dt.datetime | None = None) -> None:
+        """Count a failure (committed at once, in a transaction of its own)."""
+        now = now or utcnow()
+        session.rollback()  # end the read transaction (the user look-up) before writing
+        write_lock(session)
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+        session.execute(insert(LoginFailure), [{"key": key, "at": now}])
+        session.commit()
+
+    def succeeded(self, session: Session, key: str) -> None:
+        """Forget the key's failures (committed at once)."""
+        if session.scalar(select(func.count()).select_from(LoginFailure)
+                          .where(LoginFailure.key == key)):
+            session.rollback()
+            write_lock(session)
+            session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+            session.commit()
+
+    @staticmethod
+    def tracked(session: Session) -> int:
+        """How many failures the table holds (all keys)."""
+        return session.scalar(select(func.count()).select_from(LoginFailure)) or 0
