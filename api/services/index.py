@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,9 @@ from matcher.unlock import Unlock, what_unlocks
 __all__ = ["GAP_SECONDS", "MatchIndex", "latest_scorer"]
 
 _NEWEST = select(func.max(IndexChange.id))
+
+#: Ids re-read per query (an import may change 10^5 rows at once).
+CHUNK = 5000
 
 #: How long a missing feed id is waited for before it is taken as rolled back.
 GAP_SECONDS = 30.0
@@ -122,12 +125,13 @@ class MatchIndex:
         A posting's profile holds its enterprise's industry and area; a trainee's, their
         course's occupation and level.
         """
-        if table == "enterprises" and keys:
-            MatchIndex.note(session, "posting", session.scalars(
-                select(Posting.id).where(Posting.enterprise_id.in_(list(keys)))))
-        elif table == "courses" and keys:
-            MatchIndex.note(session, "trainee", session.scalars(
-                select(Trainee.id).where(Trainee.course_id.in_(list(keys)))))
+        for chunk in _chunks(keys):
+            if table == "enterprises":
+                MatchIndex.note(session, "posting", session.scalars(
+                    select(Posting.id).where(Posting.enterprise_id.in_(chunk))))
+            elif table == "courses":
+                MatchIndex.note(session, "trainee", session.scalars(
+                    select(Trainee.id).where(Trainee.course_id.in_(chunk))))
 
     def catch_up(self, session: Session) -> int:
         """Apply the feed entries this process has not applied yet; how many it applied."""
@@ -225,20 +229,32 @@ class MatchIndex:
 
     def _refresh_trainees(self, session: Session, ids: Sequence[str]) -> None:
         """Re-read these trainees: index those who may be indexed, drop the others."""
-        keep = indexable_trainees(session, ids)
-        courses = course_frame(session.scalars(
-            select(Course).where(Course.id.in_({t.course_id for t in keep}))))
-        with self.lock:
-            self.matcher.remove_trainees([i for i in ids if i not in {t.id for t in keep}])
-            if keep:
-                self.matcher.add_trainees(trainee_frame(keep), courses)
+        for chunk in _chunks(ids):
+            keep = indexable_trainees(session, chunk)
+            kept = {t.id for t in keep}
+            courses = course_frame(session.scalars(
+                select(Course).where(Course.id.in_({t.course_id for t in keep}))))
+            with self.lock:
+                self.matcher.remove_trainees([i for i in chunk if i not in kept])
+                if keep:
+                    self.matcher.add_trainees(trainee_frame(keep), courses)
 
     def _refresh_postings(self, session: Session, ids: Sequence[str]) -> None:
-        postings = list(session.scalars(select(Posting).where(Posting.id.in_(list(ids)))
-                                        .execution_options(populate_existing=True)))
-        enterprises = enterprise_frame(session.scalars(select(Enterprise).where(
-            Enterprise.id.in_({p.enterprise_id for p in postings}))))
-        with self.lock:
-            self.matcher.remove_postings([i for i in ids if i not in {p.id for p in postings}])
-            if postings:
-                self.matcher.add_postings(posting_frame(postings), enterprises)
+        for chunk in _chunks(ids):
+            postings = list(session.scalars(select(Posting).where(Posting.id.in_(chunk))
+                                            .execution_options(populate_existing=True)))
+            kept = {p.id for p in postings}
+            enterprises = enterprise_frame(session.scalars(select(Enterprise).where(
+                Enterprise.id.in_({p.enterprise_id for p in postings}))))
+            with self.lock:
+                self.matcher.remove_postings([i for i in chunk if i not in kept])
+                if postings:
+                    self.matcher.add_postings(posting_frame(postings), enterprises)
+
+
+def _chunks(ids: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:
+    """``ids`` in lists of at most ``size``: a query binds one parameter per id, and the
+    number is bounded (PostgreSQL's protocol: 65,535; SQLite: 32,766 unless built
+    otherwise)."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])

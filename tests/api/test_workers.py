@@ -146,3 +146,31 @@ def test_a_gap_is_given_up_after_a_while(store_app: FastAPI, norm: Normalizer) -
         with sessions() as s:
             s.execute(IndexChange.__table__.delete().where(IndexChange.id == top + 2))
             s.commit()
+
+
+def test_an_import_sized_batch_of_changes_is_applied(store_app: FastAPI,
+                                                     norm: Normalizer) -> None:
+    """More ids than a query may bind (PostgreSQL: 65,535 parameters) are re-read in chunks."""
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        index = MatchIndex.build(s, norm)
+        tid = s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id)).first()
+    assert tid is not None and index.holds_trainee(tid)
+    try:
+        with sessions() as s:
+            write_lock(s)
+            s.get(Trainee, tid).consent_recommend = False  # type: ignore[union-attr]
+            MatchIndex.note(s, "trainee", [f"NX{i:07d}" for i in range(70_000)] + [tid])
+            s.commit()
+        with sessions() as s:
+            assert index.catch_up(s) == 70_001
+        assert not index.holds_trainee(tid)
+    finally:
+        with sessions() as s:
+            write_lock(s)
+            s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
+            s.execute(IndexChange.__table__.delete().where(IndexChange.key.like("NX%")))
+            MatchIndex.note(s, "trainee", [tid])
+            s.commit()
