@@ -25,11 +25,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from api.db import write_lock
@@ -47,6 +49,8 @@ from matcher.learning import ScorerChoice, choose_scorer
 from matcher.unlock import Unlock, what_unlocks
 
 __all__ = ["GAP_SECONDS", "MatchIndex", "latest_scorer"]
+
+log = logging.getLogger("talentmatch.index")
 
 _NEWEST = select(func.max(IndexChange.id))
 
@@ -69,7 +73,7 @@ def latest_scorer(session: Session) -> tuple[int, LearnedScorer] | None:
 def _scorer_of(body: str) -> LearnedScorer:
     try:
         return LearnedScorer.from_dict(json.loads(body))
-    except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+    except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError: a ValueError
         raise MatcherError(f"unreadable stored scorer: {exc}") from exc
 
 
@@ -88,15 +92,20 @@ class MatchIndex:
         self._ahead: set[int] = set()  # applied entries above ``applied``
         self._missing_since: float | None = None
         self.gap_seconds = gap_seconds
+        #: Feed entries that could not be applied (logged; see :meth:`catch_up`).
+        self.skipped = 0
 
     @classmethod
     def build(cls, session: Session, normalizer: Normalizer,
               learned: LearnedScorer | None = None, *, gap_seconds: float = GAP_SECONDS
               ) -> MatchIndex:
         """The index of the store as it is now; ``learned`` if no scorer is stored."""
-        # Read the feed position first: a change committed while the tables are read is
-        # applied again by the first catch_up (re-reading is idempotent).
-        applied = session.scalar(select(func.max(IndexChange.id))) or 0
+        # Read the feed position first, and only as far as entries older than the gap
+        # time: on PostgreSQL an entry with a lower id may still be uncommitted now. The
+        # first catch_up re-applies the recent ones (re-reading is idempotent).
+        recent = utcnow() - dt.timedelta(seconds=gap_seconds)
+        applied = session.scalar(select(func.max(IndexChange.id))
+                                 .where(IndexChange.at < recent)) or 0
         try:
             stored = latest_scorer(session)
         except MatcherError:
@@ -145,7 +154,17 @@ class MatchIndex:
                 .where(IndexChange.id > self.applied).order_by(IndexChange.id)).all()
             new = [r for r in rows if r.id not in self._ahead]
             if new:
-                self._apply(session, new)
+                try:
+                    self._apply(session, new)
+                except DBAPIError:
+                    raise  # the store is unreachable or busy: the next request tries again
+                except Exception:
+                    # An entry that cannot be applied must not fail every request of
+                    # every process: skip it, loudly. (The shortlist still checks each
+                    # candidate's consent in the store before showing them.)
+                    log.exception("skipped %d change-feed entries that could not be "
+                                  "applied", len(new))
+                    self.skipped += len(new)
                 self._ahead.update(r.id for r in new)
             self._advance()
             return len(new)
@@ -201,7 +220,11 @@ class MatchIndex:
     def prune(session: Session, older_than_days: int = 7) -> int:
         """Delete feed entries older than ``older_than_days`` (every index is built later)."""
         cutoff = utcnow() - dt.timedelta(days=older_than_days)
-        result = session.execute(delete(IndexChange).where(IndexChange.at < cutoff))
+        # The newest entry always stays: SQLite numbers a new row max(id) + 1, and ids
+        # that started again at 1 would look already applied to running processes.
+        newest = session.scalar(select(func.max(IndexChange.id))) or 0
+        result = session.execute(delete(IndexChange).where(IndexChange.at < cutoff,
+                                                           IndexChange.id < newest))
         return int(getattr(result, "rowcount", 0) or 0)
 
     # -- queries -----------------------------------------------------------------------

@@ -101,6 +101,7 @@ def test_an_entry_committed_late_is_still_applied(store_app: FastAPI,
     sessions = store_app.state.sessionmaker
     with sessions() as s:
         index = MatchIndex.build(s, norm)
+        index.catch_up(s)  # what the other tests wrote just now
         tids = list(s.scalars(select(Trainee.id).where(
             Trainee.status == "seeking", Trainee.consent_recommend,
             Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc()).limit(2)))
@@ -154,6 +155,7 @@ def test_an_import_sized_batch_of_changes_is_applied(store_app: FastAPI,
     sessions = store_app.state.sessionmaker
     with sessions() as s:
         index = MatchIndex.build(s, norm)
+        index.catch_up(s)  # what the other tests wrote just now
         tid = s.scalars(select(Trainee.id).where(
             Trainee.status == "seeking", Trainee.consent_recommend,
             Trainee.deleted_at.is_(None)).order_by(Trainee.id)).first()
@@ -173,4 +175,72 @@ def test_an_import_sized_batch_of_changes_is_applied(store_app: FastAPI,
             s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
             s.execute(IndexChange.__table__.delete().where(IndexChange.key.like("NX%")))
             MatchIndex.note(s, "trainee", [tid])
+            s.commit()
+
+
+def test_pruning_keeps_the_ids_growing(store_app: FastAPI, norm: Normalizer) -> None:
+    """SQLite numbers a row max(id) + 1: pruning everything would restart the ids at 1,
+    below what running processes have applied, and they would skip every new change."""
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        index = MatchIndex.build(s, norm)
+        write_lock(s)
+        MatchIndex.note(s, "trainee", [f"OLD{i}" for i in range(5)])  # changes of the past
+        s.commit()
+        index.catch_up(s)
+        write_lock(s)
+        newest = s.scalar(select(func.max(IndexChange.id)))
+        MatchIndex.prune(s, older_than_days=-1)  # everything counts as old
+        s.commit()
+        assert newest >= 5
+        assert s.scalar(select(func.max(IndexChange.id))) == newest
+        tid = s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc())).first()
+    assert tid is not None and index.holds_trainee(tid)
+    try:
+        with sessions() as s:
+            write_lock(s)
+            s.get(Trainee, tid).consent_recommend = False  # type: ignore[union-attr]
+            MatchIndex.note(s, "trainee", [tid])
+            s.commit()
+        with sessions() as s:
+            assert index.catch_up(s) == 1
+        assert not index.holds_trainee(tid)
+    finally:
+        with sessions() as s:
+            write_lock(s)
+            s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
+            MatchIndex.note(s, "trainee", [tid])
+            s.commit()
+
+
+def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
+                                                           norm: Normalizer) -> None:
+    """An entry whose id was taken before a process built its index, committed after."""
+    if store_app.state.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: its ids commit in order")
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        tids = list(s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc()).limit(2)))
+    early, late = sessions(), sessions()
+    try:
+        early.get(Trainee, tids[0]).consent_recommend = False  # type: ignore[union-attr]
+        MatchIndex.note(early, "trainee", [tids[0]])  # the lower id, not committed yet
+        MatchIndex.note(late, "trainee", [tids[1]])
+        late.commit()
+        with sessions() as s:
+            index = MatchIndex.build(s, norm)  # starts now: sees the higher id only
+        early.commit()
+        with sessions() as s:
+            index.catch_up(s)
+        assert not index.holds_trainee(tids[0])
+    finally:
+        early.close()
+        late.close()
+        with sessions() as s:
+            s.get(Trainee, tids[0]).consent_recommend = True  # type: ignore[union-attr]
+            MatchIndex.note(s, "trainee", [tids[0]])
             s.commit()
