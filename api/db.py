@@ -22,6 +22,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["GroupWriter", "is_sqlite", "make_engine", "make_sessionmaker", "migrate",
@@ -111,10 +112,12 @@ class GroupWriter:
     and a process takes it once per interval instead of once per request. Whatever
     reads the log first calls :meth:`flush` (a hire deciding whether it came *through
     matching*; listing interactions), so this process never reads its own log stale;
-    another process may, for at most ``delay``. :meth:`close` (at shutdown) writes the
-    rest. A batch that fails is retried one request at a time; rows that still cannot
-    be written (e.g. their trainee was erased meanwhile) are counted in :attr:`lost`
-    and logged, never silently dropped.
+    another process may, for ``delay`` plus any wait for the write lock. :meth:`close`
+    (at shutdown) writes the rest; a process that crashes loses what is pending. A
+    batch refused for its content is retried one request at a time, and rows that
+    still cannot be written (e.g. their trainee was erased meanwhile) are counted in
+    :attr:`lost` and logged; a batch that failed because the store was busy or
+    unreachable is kept and retried whole at the next interval.
     """
 
     def __init__(self, sessions: sessionmaker[Session], *, delay: float = 0.0) -> None:
@@ -147,6 +150,9 @@ class GroupWriter:
                 with self._guard:
                     batch, self._pending = self._pending, []
                 self._write(batch)
+                if batch[0].error is not None and _is_data_error(batch[0].error):
+                    for entry in batch:  # one request's bad rows fail only that request
+                        self._write([entry])
         if mine.error is not None:
             raise mine.error
 
@@ -175,10 +181,17 @@ class GroupWriter:
 
     def _write_or_retry(self, batch: list[_Rows]) -> None:
         self._write(batch)
-        if batch[0].error is None:
+        error = batch[0].error
+        if error is None:
+            return
+        if not _is_data_error(error):
+            # The store is busy (a long import holds SQLite's lock) or unreachable: keep
+            # the rows, first in line, for the next interval.
+            with self._guard:
+                self._pending = batch + self._pending
+            log.warning("log rows kept for a retry: %s", error)
             return
         for entry in batch:  # one request's rows at a time: keep what can be kept
-            entry.error = None
             self._write([entry])
             if entry.error is not None:
                 self.lost += sum(len(values) for _, values in entry.rows)
@@ -203,6 +216,11 @@ class GroupWriter:
         for entry in batch:
             entry.error = error
             entry.done = True
+
+
+def _is_data_error(error: Exception) -> bool:
+    """Whether rows were refused for what they hold (retrying them would fail again)."""
+    return isinstance(error, IntegrityError | DataError)
 
 
 class _Rows:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
+from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, event, func, select
 
-from api.db import GroupWriter
+from api.db import GroupWriter, make_engine, make_sessionmaker
 from api.models import AuditEntry, Interaction, Placement, Posting, Trainee, utcnow
 from tests.api.conftest import login
 
@@ -95,3 +98,33 @@ def test_a_hire_right_after_a_shortlist_counts_as_through_matching(
                            json={"posting_id": pid, "trainee_id": items[0]["trainee_id"]})
     assert response.status_code == 201, response.text
     assert response.json()["through_matching"] is True
+
+
+def test_rows_are_kept_while_the_store_is_busy(store_app: FastAPI) -> None:
+    """A write that waits too long for SQLite's lock (e.g. behind a long import) keeps
+    its rows for the next interval instead of dropping them."""
+    url = store_app.state.settings.database_url
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's single write lock")
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _impatient(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=200")
+
+    writer = GroupWriter(make_sessionmaker(engine), delay=3600)  # only flush() writes
+    _, trainee = _some(store_app)
+    marker = f"t-{uuid.uuid4().hex[:8]}"
+    blocker = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        writer.insert(_audit(trainee, marker))
+        writer.flush()
+        assert _count(store_app, marker) == 0 and writer.lost == 0
+        blocker.execute("COMMIT")
+        writer.flush()
+        assert _count(store_app, marker) == 1 and writer.lost == 0
+    finally:
+        blocker.close()
+        writer.close()
+        engine.dispose()
