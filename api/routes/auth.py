@@ -26,7 +26,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep,
     limiter = request.app.state.login_limiter
     client = request.client.host if request.client else "?"
     key = f"{body.username.lower()}|{client}"
-    wait = limiter.retry_after(session, key)
+    wait = limiter.admit(session, key)  # counted as a failure until it succeeds
     if wait:
         raise ApiError(f"登录失败次数过多，请 {wait} 秒后再试",
                        f"too many failed sign-ins: try again in {wait} seconds",
@@ -34,7 +34,6 @@ def login(body: LoginRequest, request: Request, session: SessionDep,
     user = session.scalar(select(User).where(User.username == body.username))
     ok = verify_password(body.password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not ok or not user.active:
-        limiter.failed(session, key)
         raise UnauthorizedError("用户名或密码错误", "wrong user name or password")
     limiter.succeeded(session, key)
     token = issue_token(secret_key, user.id, settings.token_ttl_seconds)

@@ -2,7 +2,9 @@
 
 Failed sign-ins are counted per user name and client address in a sliding window of
 ``window`` seconds; ``attempts`` failures within it answer 429 with ``Retry-After``
-until the oldest of them leaves the window. A success clears the key. Rows older than
+until the oldest of them leaves the window. A success clears the key. Each attempt is
+checked and counted in one locked transaction before the password is verified
+(:meth:`StoredLoginLimiter.admit`), so that concurrent guesses cannot slip past. Rows older than
 the window are deleted at each failure, so the table holds at most the failures of one
 window, however many user names an attacker makes up. Clock: the database rows carry
 the wall-clock time of the process that wrote them (processes share one machine or
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from api.db import write_lock
@@ -59,6 +61,27 @@ class StoredLoginLimiter:
             return 0
         wait = (recent[-1] + self.window - now).total_seconds()
         return max(1, math.ceil(wait))
+
+    def admit(self, session: Session, key: str, *, now: dt.datetime | None = None) -> int:
+        """Check and count one attempt at once: seconds to wait, or 0 to go ahead.
+
+        Going ahead records the attempt as a failure first, in the same transaction as
+        the check (committed before the password is checked), so that concurrent
+        attempts cannot all pass one check; :meth:`succeeded` takes it back. Holders of
+        the write lock (SQLite) or of the key's advisory lock (PostgreSQL) take turns.
+        """
+        now = now or utcnow()
+        session.rollback()  # a transaction of its own, holding the lock from its start
+        write_lock(session)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                            {"key": f"talentmatch-login|{key}"})
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+        wait = self.retry_after(session, key, now=now)
+        if not wait:
+            session.execute(insert(LoginFailure), [{"key": key, "at": now}])
+        session.commit()
+        return wait
 
     def failed(self, session: Session, key: str, *, now: dt.datetime | None = None) -> None:
         """Count a failure (committed at once, in a transaction of its own)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -258,3 +260,23 @@ def test_trainee_changes_their_wishes_consent_and_contact(client: TestClient,
     restored = client.patch(f"/api/v1/trainees/{mine}", json={k: before[k] for k in fields},
                             headers=tokens["trainee1"])
     assert restored.status_code == 200, restored.text
+
+
+def test_concurrent_guesses_cannot_pass_one_check(store_app: FastAPI) -> None:
+    """Checked and counted in one locked transaction: at most ``attempts`` get through."""
+    limiter = StoredLoginLimiter(attempts=3, window_seconds=60)
+    key = f"race-{uuid.uuid4().hex[:8]}|10.0.0.7"
+    barrier = threading.Barrier(12)
+    admitted: list[int] = []
+
+    def guess() -> None:
+        with store_app.state.sessionmaker() as s:
+            barrier.wait(timeout=30)
+            admitted.append(limiter.admit(s, key))
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(admitted) == 12 and admitted.count(0) == 3
