@@ -38,14 +38,22 @@ def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the pragmas and transaction handling the service needs."""
+def make_engine(url: str, *, threads: int = 2) -> Engine:
+    """An engine for ``url`` with the pragmas and transaction handling the service needs.
+
+    The connection pool holds more than the ``threads`` requests a process admits at
+    once (:func:`api.deps.admit`), plus the log writer and the start-up work.
+    """
     parsed = make_url(url)
+    pool = {"pool_size": max(5, threads + 3), "max_overflow": 10}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **pool)
+    else:  # an in-memory database lives in its one connection (SQLAlchemy's default)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -9,7 +9,7 @@ nothing is created at import.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -55,6 +55,21 @@ def get_index(request: Request, session: Annotated[Session, Depends(get_session)
 
 async def get_writer(request: Request) -> GroupWriter:
     return request.app.state.writer
+
+
+async def admit(request: Request) -> AsyncIterator[None]:
+    """At most ``threads`` requests of a process past this point at once (the others wait).
+
+    Routes run in a thread pool of ``threads`` threads (see :mod:`api.app`), and a
+    request holds its database connection from its first query to its end, also while
+    it waits for a thread for its next step. Were more requests let in than there are
+    threads, those holding connections could wait for threads held by requests waiting
+    for connections: the pool runs dry and everyone times out. A dependency of every
+    ``/api/v1`` route, solved before the others and after the body has arrived, so a
+    slow upload holds no place.
+    """
+    async with request.app.state.admission:
+        yield
 
 
 def flush_log(request: Request) -> None:

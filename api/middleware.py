@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import anyio
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -26,7 +25,7 @@ from api.errors import error_body
 from api.models import IdempotencyKey
 from api.security import read_token
 
-__all__ = ["BodyLimit", "ConcurrencyLimit", "Idempotency"]
+__all__ = ["BodyLimit", "Idempotency"]
 
 
 def _too_large(limit: int) -> JSONResponse:
@@ -38,34 +37,6 @@ def _too_large(limit: int) -> JSONResponse:
 
 class _TooLargeError(Exception):
     pass
-
-
-class ConcurrencyLimit:
-    """At most ``limit`` requests inside the app at once; the others wait at the door.
-
-    Routes run in a thread pool of ``limit`` threads (see :mod:`api.app`), and a request
-    holds its database connection from its first query to its end, also while it waits
-    for a thread for its next step. Were more requests let in than there are threads,
-    those holding connections could wait for threads held by requests waiting for
-    connections: the pool runs dry and everyone times out. Admitting only as many
-    requests as there are threads rules that out (the pool is larger). Health checks
-    are never held back.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int, free_paths: tuple[str, ...] = ()) -> None:
-        self.app = app
-        self.limit = limit
-        self.free_paths = free_paths
-        self._semaphore: anyio.Semaphore | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.free_paths:
-            await self.app(scope, receive, send)
-            return
-        if self._semaphore is None:  # made inside the running event loop
-            self._semaphore = anyio.Semaphore(self.limit)
-        async with self._semaphore:
-            await self.app(scope, receive, send)
 
 
 class BodyLimit:

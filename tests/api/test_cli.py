@@ -79,6 +79,20 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
 
         with ThreadPoolExecutor(max_workers=40) as pool:
             assert set(pool.map(get, range(80))) == {200}
+
+        # Clients that send half a body hold no place: the others are still served
+        slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+        try:
+            for sock in slow:
+                sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 1000\r\n"
+                             b"\r\n{\"username\": ")
+            time.sleep(0.5)
+            with httpx.Client(base_url=base, headers=headers, timeout=10) as one:
+                assert one.get("/api/v1/auth/me").status_code == 200
+        finally:
+            for sock in slow:
+                sock.close()
     finally:
         server.terminate()
         try:
