@@ -34,6 +34,17 @@ def pair(store_app: FastAPI, norm: Normalizer) -> Iterator[tuple[TestClient, Tes
         yield a, b
 
 
+def _set_consent(app: FastAPI, tids: list[str], consent: bool, *,
+                 extra: list[str] | None = None) -> None:
+    """Set the trainees' consent to be recommended, noted on the feed (one transaction)."""
+    with app.state.sessionmaker() as s:
+        write_lock(s)
+        for tid in tids:
+            s.get(Trainee, tid).consent_recommend = consent  # type: ignore[union-attr]
+        MatchIndex.note(s, "trainee", [*(extra or []), *tids])
+        s.commit()
+
+
 def _new_posting(client: TestClient, headers: H, title: str) -> str:
     enterprise = client.get("/api/v1/enterprises?page_size=1",
                             headers=headers).json()["items"][0]["id"]
@@ -122,11 +133,7 @@ def test_an_entry_committed_late_is_still_applied(store_app: FastAPI,
     finally:
         early.close()
         late.close()
-        with sessions() as s:  # leave the store as it was for the other tests
-            for tid in tids:
-                s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
-            MatchIndex.note(s, "trainee", tids)
-            s.commit()
+        _set_consent(store_app, tids, True)  # leave the store as it was for the others
 
 
 def test_a_gap_is_given_up_after_a_while(store_app: FastAPI, norm: Normalizer) -> None:
@@ -161,21 +168,17 @@ def test_an_import_sized_batch_of_changes_is_applied(store_app: FastAPI,
             Trainee.deleted_at.is_(None)).order_by(Trainee.id)).first()
     assert tid is not None and index.holds_trainee(tid)
     try:
-        with sessions() as s:
-            write_lock(s)
-            s.get(Trainee, tid).consent_recommend = False  # type: ignore[union-attr]
-            MatchIndex.note(s, "trainee", [f"NX{i:07d}" for i in range(70_000)] + [tid])
-            s.commit()
+        _set_consent(store_app, [tid], False,
+                     extra=[f"NX{i:07d}" for i in range(70_000)])
         with sessions() as s:
             assert index.catch_up(s) == 70_001
         assert not index.holds_trainee(tid)
     finally:
         with sessions() as s:
             write_lock(s)
-            s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
             s.execute(IndexChange.__table__.delete().where(IndexChange.key.like("NX%")))
-            MatchIndex.note(s, "trainee", [tid])
             s.commit()
+        _set_consent(store_app, [tid], True)
 
 
 def test_pruning_keeps_the_ids_growing(store_app: FastAPI, norm: Normalizer) -> None:
@@ -199,20 +202,12 @@ def test_pruning_keeps_the_ids_growing(store_app: FastAPI, norm: Normalizer) -> 
             Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc())).first()
     assert tid is not None and index.holds_trainee(tid)
     try:
-        with sessions() as s:
-            write_lock(s)
-            s.get(Trainee, tid).consent_recommend = False  # type: ignore[union-attr]
-            MatchIndex.note(s, "trainee", [tid])
-            s.commit()
+        _set_consent(store_app, [tid], False)
         with sessions() as s:
             assert index.catch_up(s) == 1
         assert not index.holds_trainee(tid)
     finally:
-        with sessions() as s:
-            write_lock(s)
-            s.get(Trainee, tid).consent_recommend = True  # type: ignore[union-attr]
-            MatchIndex.note(s, "trainee", [tid])
-            s.commit()
+        _set_consent(store_app, [tid], True)
 
 
 def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
@@ -240,7 +235,4 @@ def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
     finally:
         early.close()
         late.close()
-        with sessions() as s:
-            s.get(Trainee, tids[0]).consent_recommend = True  # type: ignore[union-attr]
-            MatchIndex.note(s, "trainee", [tids[0]])
-            s.commit()
+        _set_consent(store_app, [tids[0]], True)
