@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import anyio
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -120,33 +121,47 @@ class _KeyedPosts(BaseHTTPMiddleware):
         if user_id is None:
             return await call_next(request)  # the route answers 401
         path = request.url.path
-        with app.state.sessionmaker() as session:
-            write_lock(session)  # SQLite: read-then-write must hold the lock from the start
-            stored = session.scalar(select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
-            if stored is not None:
-                return _replay(stored, path)
-            session.add(IdempotencyKey(user_id=user_id, key=key, method="POST", path=path))
-            try:
+        sessions = app.state.sessionmaker
+
+        def claim() -> Response | None:
+            """The stored answer, 409 while the first runs, or None after claiming the key."""
+            with sessions() as session:
+                write_lock(session)  # SQLite: read-then-write holds the lock from the start
+                stored = session.scalar(select(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+                if stored is not None:
+                    return _replay(stored, path)
+                session.add(IdempotencyKey(user_id=user_id, key=key, method="POST",
+                                           path=path))
+                try:
+                    session.commit()
+                except IntegrityError:
+                    return _in_progress()
+            return None
+
+        def settle(status: int, replayable: bool, body: bytes) -> None:
+            with sessions() as session:
+                write_lock(session)
+                row = session.scalar(select(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+                if row is not None and 200 <= status < 300 and replayable:
+                    row.status_code = status
+                    row.body = body.decode("utf-8", errors="replace")
+                else:
+                    session.execute(delete(IdempotencyKey).where(
+                        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
                 session.commit()
-            except IntegrityError:
-                return _in_progress()
+
+        # The store is used from a worker thread: waiting for its lock must not stop the
+        # event loop (and with it every other request of the process).
+        answer = await anyio.to_thread.run_sync(claim)
+        if answer is not None:
+            return answer
         response = await call_next(request)
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        with app.state.sessionmaker() as session:
-            write_lock(session)
-            row = session.scalar(select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
-            # only JSON is replayed (an Excel export is simply run again)
-            replayable = response.headers.get("content-type", "").startswith(
-                "application/json")
-            if row is not None and 200 <= response.status_code < 300 and replayable:
-                row.status_code = response.status_code
-                row.body = body.decode("utf-8", errors="replace")
-            else:
-                session.execute(delete(IdempotencyKey).where(
-                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
-            session.commit()
+        # only JSON is replayed (an Excel export is simply run again)
+        replayable = response.headers.get("content-type", "").startswith("application/json")
+        await anyio.to_thread.run_sync(settle, response.status_code, replayable, body)
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         return Response(body, status_code=response.status_code, headers=headers,
                         media_type=response.media_type)
