@@ -16,8 +16,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from matcher import cli as matcher_cli
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 __all__ = ["build_parser", "main"]
 
@@ -52,11 +56,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(args: argparse.Namespace) -> int:
-    from api.services.annual import write_annual_report
+def _settings(command: str, overrides: dict[str, object]) -> Settings | None:
+    """The settings, or None after saying on stderr which value is wrong and why."""
+    from pydantic import ValidationError
+
     from api.settings import Settings
 
-    url = args.database_url or Settings().database_url
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"])
+            print(f"talentmatch {command}: setting {name} (TALENTMATCH_{name.upper()}) = "
+                  f"{error.get('input')!r}: {error['msg']}", file=sys.stderr)
+        return None
+
+
+def report(args: argparse.Namespace) -> int:
+    from api.services.annual import write_annual_report
+
+    settings = _settings("report", {})
+    if settings is None:
+        return 2
+    url = args.database_url or settings.database_url
     output = args.output or f"annual_report_{args.year}.{args.format}"
     try:
         summary = write_annual_report(url, args.year, args.format, output)
@@ -72,7 +94,6 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app, prepare_store
     from api.db import make_engine
-    from api.settings import Settings
     from matcher import Normalizer
 
     overrides: dict[str, object] = {}
@@ -82,7 +103,9 @@ def serve(args: argparse.Namespace) -> int:
         overrides["database_url"] = args.database_url
     if args.workers is not None:
         overrides["workers"] = args.workers
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = _settings("serve", overrides)
+    if settings is None:
+        return 2
     base = f"http://{args.host}:{args.port}"
     print(f"talentmatch: serving {base}  (docs: {base}/docs, database: {settings.database_url}, "
           f"{settings.workers} worker process{'es' if settings.workers > 1 else ''})")

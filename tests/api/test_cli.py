@@ -104,3 +104,17 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
     output = (tmp_path / "server.log").read_text()
     assert output.count("demo account  admin") == 1  # prepared once, not per worker
     assert "2 worker processes" in output
+
+
+@pytest.mark.parametrize(("argv", "env", "named"), [
+    (["serve", "--workers", "0"], {}, "setting workers (TALENTMATCH_WORKERS) = 0"),
+    (["serve"], {"TALENTMATCH_THREADS": "abc"}, "setting threads (TALENTMATCH_THREADS) = 'abc'"),
+], ids=["workers-zero", "threads-not-a-number"])
+def test_a_bad_setting_is_named_without_a_traceback(
+        argv: list[str], env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert named in err and "Traceback" not in err
