@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from api.deps import IndexDep, SessionDep, SettingsDep, UserDep, WriterDep, check_k
@@ -27,32 +27,32 @@ def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
     return tuple(areas) if areas else None
 
 
-@router.get("/postings/{posting_id}/shortlist", response_model=Shortlist)
-def shortlist(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
-              settings: SettingsDep, writer: WriterDep, k: K = 20,
-              level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
-              require_area: bool = True, area: AreaList = None) -> Response:
-    """The best trainees for a posting, with score, contributions, reasons and gaps."""
+def _shortlist(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
+               settings: SettingsDep, writer: WriterDep, k: K = 20,
+               level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
+               require_area: bool = True, area: AreaList = None) -> Shortlist:
+    """The shortlist both routes serve (its query parameters are theirs)."""
     check_k(settings, k)
-    result = matching.shortlist(session, index, who, posting_id, k,
-                                level_tolerance=level_tolerance, require_area=require_area,
-                                areas=_areas(area), writer=writer)
+    return matching.shortlist(session, index, who, posting_id, k,
+                              level_tolerance=level_tolerance, require_area=require_area,
+                              areas=_areas(area), writer=writer)
+
+
+ShortlistDep = Annotated[Shortlist, Depends(_shortlist)]
+
+
+@router.get("/postings/{posting_id}/shortlist", response_model=Shortlist)
+def shortlist(result: ShortlistDep) -> Response:
+    """The best trainees for a posting, with score, contributions, reasons and gaps."""
     # Serialized once, by the model that documents it (FastAPI would validate it again).
     return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/postings/{posting_id}/shortlist.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
-def shortlist_export(posting_id: IdPath, session: SessionDep, who: UserDep, index: IndexDep,
-                     settings: SettingsDep, writer: WriterDep, k: K = 20,
-                     level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
-                     require_area: bool = True, area: AreaList = None) -> Response:
+def shortlist_export(result: ShortlistDep) -> Response:
     """The shortlist as an Excel file (contacts only where this account may see them)."""
-    check_k(settings, k)
-    result = matching.shortlist(session, index, who, posting_id, k,
-                                level_tolerance=level_tolerance, require_area=require_area,
-                                areas=_areas(area), writer=writer)
-    name = quote(f"推荐名单_{posting_id}.xlsx")
+    name = quote(f"推荐名单_{result.posting_id}.xlsx")
     return Response(matching.shortlist_xlsx(result), media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
