@@ -157,10 +157,7 @@ class GroupWriter:
             if not mine.done:
                 with self._guard:
                     batch, self._pending = self._pending, []
-                self._write(batch)
-                if batch[0].error is not None and _is_data_error(batch[0].error):
-                    for entry in batch:  # one request's bad rows fail only that request
-                        self._write([entry])
+                self._write_split(batch)
         if mine.error is not None:
             raise mine.error
 
@@ -187,21 +184,26 @@ class GroupWriter:
             except Exception:  # never let the writer thread die
                 log.exception("the log writer failed")
 
-    def _write_or_retry(self, batch: list[_Rows]) -> None:
+    def _write_split(self, batch: list[_Rows]) -> None:
+        """Write the batch; if its content was refused, each request's rows on their own
+        (one request's bad rows then fail only that request)."""
         self._write(batch)
         error = batch[0].error
-        if error is None:
-            return
-        if not _is_data_error(error):
-            # The store is busy (a long import holds SQLite's lock) or unreachable: keep
-            # the rows, first in line, for the next interval.
+        if error is not None and _is_data_error(error) and len(batch) > 1:
+            for entry in batch:
+                self._write([entry])
+
+    def _write_or_retry(self, batch: list[_Rows]) -> None:
+        self._write_split(batch)
+        # Refused because the store was busy (a long import holds SQLite's lock) or
+        # unreachable: kept, first in line, for the next interval.
+        retry = [e for e in batch if e.error is not None and not _is_data_error(e.error)]
+        if retry:
             with self._guard:
-                self._pending = batch + self._pending
-            log.warning("log rows kept for a retry: %s", error)
-            return
-        for entry in batch:  # one request's rows at a time: keep what can be kept
-            self._write([entry])
-            if entry.error is not None:
+                self._pending = retry + self._pending
+            log.warning("log rows kept for a retry: %s", retry[0].error)
+        for entry in batch:
+            if entry.error is not None and _is_data_error(entry.error):
                 self.lost += sum(len(values) for _, values in entry.rows)
                 log.error("could not write %d log rows: %s",
                           sum(len(v) for _, v in entry.rows), entry.error)
