@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.db import write_lock
@@ -32,6 +33,14 @@ def pair(store_app: FastAPI, norm: Normalizer) -> Iterator[tuple[TestClient, Tes
     with TestClient(create_app(make_settings(url), normalizer=norm)) as a, \
             TestClient(create_app(make_settings(url), normalizer=norm)) as b:
         yield a, b
+
+
+def _indexable(session: Session, n: int, *, newest: bool = True) -> list[str]:
+    """``n`` trainees the index holds (seeking, consented, not deleted)."""
+    order = Trainee.id.desc() if newest else Trainee.id
+    return list(session.scalars(select(Trainee.id).where(
+        Trainee.status == "seeking", Trainee.consent_recommend,
+        Trainee.deleted_at.is_(None)).order_by(order).limit(n)))
 
 
 def _set_consent(app: FastAPI, tids: list[str], consent: bool, *,
@@ -113,9 +122,7 @@ def test_an_entry_committed_late_is_still_applied(store_app: FastAPI,
     with sessions() as s:
         index = MatchIndex.build(s, norm)
         index.catch_up(s)  # what the other tests wrote just now
-        tids = list(s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc()).limit(2)))
+        tids = _indexable(s, 2)
     assert len(tids) == 2 and all(index.holds_trainee(t) for t in tids)
     early, late = sessions(), sessions()
     try:
@@ -163,9 +170,7 @@ def test_an_import_sized_batch_of_changes_is_applied(store_app: FastAPI,
     with sessions() as s:
         index = MatchIndex.build(s, norm)
         index.catch_up(s)  # what the other tests wrote just now
-        tid = s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None)).order_by(Trainee.id)).first()
+        tid = next(iter(_indexable(s, 1, newest=False)), None)
     assert tid is not None and index.holds_trainee(tid)
     try:
         _set_consent(store_app, [tid], False,
@@ -197,9 +202,7 @@ def test_pruning_keeps_the_ids_growing(store_app: FastAPI, norm: Normalizer) -> 
         s.commit()
         assert newest >= 5
         assert s.scalar(select(func.max(IndexChange.id))) == newest
-        tid = s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc())).first()
+        tid = next(iter(_indexable(s, 1)), None)
     assert tid is not None and index.holds_trainee(tid)
     try:
         _set_consent(store_app, [tid], False)
@@ -217,9 +220,7 @@ def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
         pytest.skip("SQLite has one writer at a time: its ids commit in order")
     sessions = store_app.state.sessionmaker
     with sessions() as s:
-        tids = list(s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None)).order_by(Trainee.id.desc()).limit(2)))
+        tids = _indexable(s, 2)
     early, late = sessions(), sessions()
     try:
         early.get(Trainee, tids[0]).consent_recommend = False  # type: ignore[union-attr]
