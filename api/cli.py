@@ -91,6 +91,7 @@ def report(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from sqlalchemy.engine import make_url
 
     from api.app import create_app, prepare_store
     from api.db import make_engine
@@ -114,6 +115,11 @@ def serve(args: argparse.Namespace) -> int:
     if settings.workers == 1:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
         return 0
+    if make_url(settings.database_url).database in (None, "", ":memory:"):
+        print("talentmatch serve: several workers need a database they can share (a SQLite "
+              "file or PostgreSQL), not an in-memory one; use --workers 1 or another "
+              "--database-url", file=sys.stderr)
+        return 2
     # Several processes: prepare the store once here (no two workers seed it at once);
     # each worker builds its own index from it and follows the change feed.
     engine = make_engine(settings.database_url)
