@@ -26,8 +26,8 @@ from api.security import read_token
 from api.services.index import MatchIndex
 from api.settings import Settings
 
-__all__ = ["FreshLog", "IndexDep", "PageDep", "SecretKeyDep", "SessionDep", "SettingsDep",
-           "UserDep", "WriterDep"]
+__all__ = ["BearerDep", "FreshLog", "IndexDep", "PageDep", "SecretKeyDep", "SessionDep",
+           "SettingsDep", "UserDep", "WriterDep", "authenticate"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -101,9 +101,16 @@ def principal_of(user: User) -> Principal:
                      areas)
 
 
-def get_principal(secret_key: SecretKeyDep, session: SessionDep,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                         Depends(_bearer)]) -> Principal:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def authenticate(session: Session, secret_key: str,
+                 credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The active user a bearer token names, or :class:`UnauthorizedError`.
+
+    :func:`get_principal` for most routes; the busiest routes call it from the one
+    worker-thread trip that does all their work (see :mod:`api.routes.matching`).
+    """
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise UnauthorizedError("请先登录（POST /api/v1/auth/login），并在请求头中携带 Bearer 令牌",
@@ -118,6 +125,11 @@ def get_principal(secret_key: SecretKeyDep, session: SessionDep,
                                 "the token is invalid or expired: sign in again",
                                 headers=challenge)
     return principal_of(user)  # type: ignore[arg-type]
+
+
+def get_principal(secret_key: SecretKeyDep, session: SessionDep,
+                  credentials: BearerDep) -> Principal:
+    return authenticate(session, secret_key, credentials)
 
 
 UserDep = Annotated[Principal, Depends(get_principal)]
