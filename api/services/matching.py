@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from api import access
@@ -32,10 +32,17 @@ from matcher import Filters
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 _AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+_POSTINGS = Posting.__table__.c
+_TRAINEES = Trainee.__table__.c
+# The busiest route's reads: built once, Core statements (no ORM query compilation).
+_POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title
+                  ).where(_POSTINGS.id == bindparam("posting_id"))
 #: What a shortlist shows of a candidate, and what decides whether it may.
-_CANDIDATE_COLUMNS = (Trainee.id, Trainee.masked_name, Trainee.area, Trainee.certificates,
-                      Trainee.skills, Trainee.contact, Trainee.deleted_at,
-                      Trainee.consent_recommend, Trainee.consent_share_contact)
+_CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
+                     _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
+                     _TRAINEES.deleted_at, _TRAINEES.consent_recommend,
+                     _TRAINEES.consent_share_contact
+                     ).where(_TRAINEES.id.in_(bindparam("ids", expanding=True)))
 
 
 def _log(session: Session, writer: GroupWriter | None, who: Principal,
@@ -74,8 +81,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
               ) -> Shortlist:
     # Columns, not ORM objects, and models built without re-validation: this is the
     # service's busiest route (the values come from the store and the matcher).
-    posting = session.execute(select(Posting.id, Posting.enterprise_id, Posting.title)
-                              .where(Posting.id == posting_id)).first()
+    connection = session.connection()
+    posting = connection.execute(_POSTING, {"posting_id": posting_id}).first()
     if posting is None:
         raise not_found("岗位", "posting", posting_id)
     access.check_shortlist(who, posting)  # type: ignore[arg-type]
@@ -84,8 +91,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
         areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
     recs = index.shortlist(posting_id, k, filters)
-    trainees = {t.id: t for t in session.execute(select(*_CANDIDATE_COLUMNS).where(
-        Trainee.id.in_([r.trainee_id for r in recs])))}
+    trainees = {t.id: t for t in connection.execute(
+        _CANDIDATES, {"ids": [r.trainee_id for r in recs]})}
     items: list[ShortlistItem] = []
     for r in recs:
         t = trainees.get(r.trainee_id)
