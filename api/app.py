@@ -19,10 +19,10 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import Engine
 
-from api.db import GroupWriter, make_engine, make_sessionmaker, migrate
+from api.db import GroupWriter, make_engine, make_sessionmaker, migrate, write_lock
 from api.deps import admit
 from api.errors import install_error_handlers
-from api.middleware import BodyLimit, Idempotency
+from api.middleware import BodyLimit, Idempotency, KeepAliveLimit
 from api.routes import (
     auth,
     courses,
@@ -77,6 +77,10 @@ def prepare_store(engine: Engine, settings: Settings, normalizer: Normalizer) ->
     """
     migrate(engine)
     with make_sessionmaker(engine)() as session:
+        # Workers start together and each prepares too: take SQLite's write lock up front
+        # (a read transaction that turns into a write fails at once with "database is
+        # locked" when another process wrote meanwhile; this waits its turn).
+        write_lock(session)
         seeded = None
         if settings.seed_sample and is_empty(session):
             seeded = seed_sample(session, normalizer)
@@ -132,6 +136,7 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
     install_error_handlers(app)
     app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeepAliveLimit, max_requests=settings.keepalive_requests)
     app.include_router(system.router)
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(admit)])
     for module in (auth, enterprises, postings, courses, trainees, matching, outcomes,

@@ -95,6 +95,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app, prepare_store
     from api.db import make_engine
+    from api.workers import reuse_port_supported, run_workers
     from matcher import Normalizer
 
     overrides: dict[str, object] = {}
@@ -133,6 +134,8 @@ def serve(args: argparse.Namespace) -> int:
     os.environ.update({"TALENTMATCH_DATABASE_URL": settings.database_url,
                        "TALENTMATCH_SEED_SAMPLE": "false",
                        "TALENTMATCH_WORKERS": str(settings.workers)})
+    if reuse_port_supported():  # each worker its own socket (see api.workers)
+        return run_workers(settings.workers, args.host, args.port)
     uvicorn.run("api.app:create_app", factory=True, workers=settings.workers,
                 host=args.host, port=args.port, log_level="info")
     return 0

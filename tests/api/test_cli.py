@@ -45,7 +45,7 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
          "--database-url", f"sqlite:///{tmp_path / 'two.db'}"],
         stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "TALENTMATCH_SECRET_KEY": "two-workers-test-key-0123",
-             "TALENTMATCH_THREADS": "1"})
+             "TALENTMATCH_THREADS": "1", "TALENTMATCH_KEEPALIVE_REQUESTS": "3"})
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -79,6 +79,22 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
 
         with ThreadPoolExecutor(max_workers=40) as pool:
             assert set(pool.map(get, range(80))) == {200}
+
+        # A kept-alive connection is closed by the server after its third request
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            stream = sock.makefile("rb")
+            said = []
+            for _ in range(3):
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert b" 200 " in stream.readline()
+                fields = {}
+                while (line := stream.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.decode().partition(":")
+                    fields[name.strip().lower()] = value.strip()
+                stream.read(int(fields["content-length"]))
+                said.append(fields.get("connection"))
+            assert said == [None, None, "close"]
+            assert stream.read() == b""  # closed
 
         # Clients that send half a body hold no place: the others are still served
         slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
