@@ -1,4 +1,5 @@
-"""Request-level protections: a body size limit (413) and idempotent POSTs.
+"""Request-level protections: a body size limit (413) and idempotent POSTs; and a limit
+on the requests one kept-alive connection serves (:class:`KeepAliveLimit`).
 
 :class:`BodyLimit` refuses a body over ``max_body_bytes`` — at once when
 ``Content-Length`` says so, else as soon as the streamed body passes the limit.
@@ -26,7 +27,7 @@ from api.errors import error_body
 from api.models import IdempotencyKey
 from api.security import read_token
 
-__all__ = ["BodyLimit", "Idempotency"]
+__all__ = ["BodyLimit", "Idempotency", "KeepAliveLimit"]
 
 
 def _too_large(limit: int) -> JSONResponse:
@@ -38,6 +39,51 @@ def _too_large(limit: int) -> JSONResponse:
 
 class _TooLargeError(Exception):
     pass
+
+
+class KeepAliveLimit:
+    """Close a kept-alive connection after it served ``max_requests`` requests.
+
+    nginx's ``keepalive_requests``: the response to the last request says
+    ``Connection: close`` (uvicorn then closes the connection) and the client opens a
+    new one. With several worker processes a connection stays with the process that
+    accepted it, and clients that connect at the same moment are shared out unevenly;
+    for as long as they keep their connections, the busier process's clients wait
+    longer. A new connection goes to whichever process accepts first, usually the less
+    busy one, so recycling connections rebalances the processes under steady load.
+    ``max_requests`` = 0 keeps connections for as long as the client wants.
+
+    Requests are counted per client address (host and port): the address of a closed
+    connection can come back for a new one, which then closes a little sooner.
+    """
+
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self._served: dict[tuple[Any, ...], int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] != "http" or not self.max_requests or client is None:
+            await self.app(scope, receive, send)
+            return
+        key = tuple(client)
+        served = self._served.pop(key, 0) + 1
+        if served < self.max_requests:
+            if len(self._served) >= 10_000:  # addresses of connections long closed
+                self._served.clear()
+            self._served[key] = served
+            await self.app(scope, receive, send)
+            return
+
+        async def closing_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ())
+                           if k.lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing_send)
 
 
 class BodyLimit:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     #: Processes serving requests (``talentmatch serve --workers``); each holds an index
     #: kept in step through the change feed.
     workers: int = Field(default=1, ge=1, le=64)
+    #: Requests one kept-alive connection serves before the server closes it (0: no
+    #: limit), so that clients spread again over the worker processes (see
+    #: :class:`api.middleware.KeepAliveLimit`).
+    keepalive_requests: int = Field(default=1000, ge=0)
     #: Served recommendations and audit entries are committed behind the request, every
     #: this many milliseconds, in one transaction per process (0: inside each request).
     log_delay_ms: int = Field(default=20, ge=0, le=5000)

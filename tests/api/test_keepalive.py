@@ -1,0 +1,41 @@
+"""Kept-alive connections are recycled after ``keepalive_requests`` requests."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.middleware import KeepAliveLimit
+
+
+def _app(max_requests: int) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/ping")
+    async def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    app.add_middleware(KeepAliveLimit, max_requests=max_requests)
+    return app
+
+
+def test_every_nth_request_of_a_connection_asks_the_client_to_reconnect() -> None:
+    # The test client is one connection (one client address) for all its requests.
+    with TestClient(_app(3)) as client:
+        answers = [client.get("/ping") for _ in range(7)]
+    assert [r.json() for r in answers] == [{"pong": "yes"}] * 7
+    assert [r.headers.get("connection") for r in answers] == [
+        None, None, "close", None, None, "close", None]
+
+
+def test_connections_are_counted_apart() -> None:
+    app = _app(2)
+    with (TestClient(app, client=("10.0.0.1", 5000)) as one,
+          TestClient(app, client=("10.0.0.2", 5000)) as other):
+        seen = [c.get("/ping").headers.get("connection") for c in (one, other, one, other)]
+    assert seen == [None, None, "close", "close"]
+
+
+def test_zero_keeps_connections_open() -> None:
+    with TestClient(_app(0)) as client:
+        assert {client.get("/ping").headers.get("connection") for _ in range(5)} == {None}
