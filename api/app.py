@@ -8,6 +8,7 @@ matching index from the store and keeps them on ``app.state``.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -124,9 +125,17 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
         # thread while it holds a database connection.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.admission = anyio.Semaphore(settings.threads)
+        # The index and the normalizer are ~500k Python objects at 100k trainees that
+        # live as long as the process. Left to the garbage collector, every full
+        # collection walks them all (270 ms at 100k trainees, measured), stopping every
+        # request of the process meanwhile. Frozen, collections skip them (objects made
+        # later, e.g. by index updates, are collected as usual).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()  # an app started again in this process (tests) must not pile up
             app.state.writer.close()
             engine.dispose()
 
