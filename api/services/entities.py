@@ -126,7 +126,8 @@ def create_posting(session: Session, index: MatchIndex, who: Principal,
     values["id"] = values.get("id") or f"P{uuid.uuid4().hex[:12].upper()}"
     values["opened"] = values.get("opened") or dt.date.today()
     require_absent(session, Posting, values["id"])
-    require_exists(session, Enterprise, values["enterprise_id"], "enterprise_id")
+    require_exists(session, Enterprise, values["enterprise_id"], "enterprise_id",
+                   share_lock=True)
     check_row(Posting, values)
     reading = read_posting(index.normalizer, values["title"], values.get("requirements") or "",
                            values.get("min_level"))
@@ -146,6 +147,8 @@ def update_posting(session: Session, index: MatchIndex, who: Principal, key: str
     p = get_or_404(session, Posting, key, lock=True)
     access.check_posting(who, p, write=True)
     values = _apply_patch(p, patch)
+    require_exists(session, Enterprise, values["enterprise_id"], "enterprise_id",
+                   share_lock=True)
     check_row(Posting, values)
     if values["headcount"] < p.hired:
         raise UnprocessableError(f"招聘人数不能少于已录用人数 {p.hired}",
@@ -232,7 +235,7 @@ def create_trainee(session: Session, index: MatchIndex, who: Principal,
     if who.areas is not None and values["area"] not in who.areas:
         raise access.ForbiddenError("该学员不在您负责的区域", "this trainee is outside your areas")
     require_absent(session, Trainee, values["id"])
-    require_exists(session, Course, values["course_id"], "course_id")
+    require_exists(session, Course, values["course_id"], "course_id", share_lock=True)
     check_row(Trainee, values)
     t = Trainee(**values)
     session.add(t)
@@ -247,7 +250,8 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)
     access.check_trainee_update(who, t, patch)
-    require_exists(session, Course, patch.get("course_id"), "course_id")
+    require_exists(session, Course, t.course_id if patch.get("course_id") is None
+                   else patch["course_id"], "course_id", share_lock=True)
     check_row(Trainee, _apply_patch(t, patch))
     for k, v in patch.items():
         setattr(t, k, v)

@@ -93,8 +93,20 @@ def require_absent(session: Session, model: type[Base], key: str) -> None:
                        status=409, code="exists")
 
 
-def require_exists(session: Session, model: type[Base], key: str | None, field: str) -> None:
-    if key is not None and session.get(model, key) is None:
+def require_exists(session: Session, model: type[Base], key: str | None, field: str, *,
+                   share_lock: bool = False) -> None:
+    """422 unless ``key`` (when given) names a ``model`` row.
+
+    ``share_lock``: on PostgreSQL, hold the row ``FOR SHARE`` until commit. A posting's
+    index entry holds its enterprise's industry and area (a trainee's, their course's
+    occupation and level). An update of the enterprise notes its postings in the change
+    feed, but one that ran while a new posting was uncommitted would not see it, and the
+    new posting could be re-read with the enterprise as it was: the lock makes the
+    update wait for the new posting's commit (and a new posting wait for an update in
+    progress). SQLite's write lock already serializes them.
+    """
+    lock = {"read": True} if share_lock else None
+    if key is not None and session.get(model, key, with_for_update=lock) is None:
         zh, en = _WHAT[model]  # type: ignore[index]
         raise UnprocessableError(f"{field}：没有编号为 {key} 的{zh}",
                                  f"{field}: no {en} with id {key!r}",

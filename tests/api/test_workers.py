@@ -8,17 +8,21 @@ changes, the other's next answer reflects: on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from api.access import Principal
 from api.app import create_app
 from api.db import write_lock
-from api.models import IndexChange, Trainee
+from api.models import Enterprise, IndexChange, Trainee
+from api.schemas import PostingCreate
+from api.services.entities import create_posting, update_enterprise
 from api.services.index import MatchIndex
 from matcher import Normalizer
 from tests.api.conftest import login, make_settings
@@ -237,3 +241,54 @@ def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
         early.close()
         late.close()
         _set_consent(store_app, [tids[0]], True)
+
+
+def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI) -> None:
+    """PostgreSQL: an enterprise updated while a new posting of it is being committed
+    also notes that posting in the feed, so no index keeps it with the old enterprise."""
+    if store_app.state.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's write lock serializes the two writes already")
+    sessions = store_app.state.sessionmaker
+    admin = Principal(0, "admin", "admin")
+    with sessions() as s:
+        enterprise = s.scalars(select(Enterprise).limit(1)).one()
+        eid, name = enterprise.id, enterprise.name
+    committing, release, updated = threading.Event(), threading.Event(), threading.Event()
+    made: dict[str, str] = {}
+    poster = sessions()
+
+    @event.listens_for(poster, "before_commit")
+    def _hold(_session: Session) -> None:  # the posting is written, not yet committed
+        committing.set()
+        release.wait(20)
+
+    def post() -> None:
+        posting, _ = create_posting(poster, store_app.state.index, admin, PostingCreate(
+            enterprise_id=eid, title="招聘电焊工", headcount=1, wage_min=4000, wage_max=6000,
+            area="达川区", closes=dt.date(2030, 1, 1)).model_dump())
+        made["id"] = posting.id
+
+    def update() -> None:
+        with sessions() as s:
+            update_enterprise(s, admin, eid, {"name": name + "（更名）"})
+        updated.set()
+
+    writer, renamer = threading.Thread(target=post), threading.Thread(target=update)
+    writer.start()
+    try:
+        assert committing.wait(20)
+        renamer.start()
+        waited = not updated.wait(1.0)
+    finally:
+        release.set()
+        writer.join(20)
+        if renamer.is_alive() or renamer.ident is not None:
+            renamer.join(20)
+        poster.close()
+    assert waited, "the enterprise update did not wait for the posting's commit"
+    assert updated.is_set()
+    with sessions() as s:
+        noted = s.scalars(select(IndexChange.id).where(
+            IndexChange.kind == "posting", IndexChange.key == made["id"])).all()
+        assert len(noted) == 2  # by the new posting, and by the enterprise's update
+        update_enterprise(s, admin, eid, {"name": name})  # as it was, for the others
