@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from api.db import write_lock
 from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Trainee
-from api.services.index import MatchIndex
+from api.services.index import MatchIndex, chunks
 from api.services.tables import MODELS, rows_from_frame, upsert
 from matcher.schemas import SCHEMAS, Problem, validate
 
@@ -132,6 +132,11 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
     if dry_run:
         return summary
     write_lock(session)  # SQLite: the reads above ran deferred; write under the lock
+    if table in ("postings", "trainees"):  # PostgreSQL: see require_exists(share_lock=…)
+        column, parent, _ = _LINKS[table]
+        for chunk in chunks(sorted({r[column] for r in rows if r.get(column)})):
+            session.execute(select(parent.id).where(  # type: ignore[attr-defined]
+                parent.id.in_(chunk)).with_for_update(read=True))  # type: ignore[attr-defined]
     upsert(session, table, rows, index.normalizer)
     if table in ("trainees", "postings"):
         index.note(session, table[:-1], [r["id"] for r in rows])

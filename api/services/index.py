@@ -48,7 +48,7 @@ from matcher import Filters, LearnedScorer, Matcher, MatcherError, Normalizer, R
 from matcher.learning import ScorerChoice, choose_scorer
 from matcher.unlock import Unlock, what_unlocks
 
-__all__ = ["GAP_SECONDS", "MatchIndex", "latest_scorer"]
+__all__ = ["GAP_SECONDS", "MatchIndex", "chunks", "latest_scorer"]
 
 log = logging.getLogger("talentmatch.index")
 
@@ -134,7 +134,7 @@ class MatchIndex:
         A posting's profile holds its enterprise's industry and area; a trainee's, their
         course's occupation and level.
         """
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             if table == "enterprises":
                 MatchIndex.note(session, "posting", session.scalars(
                     select(Posting.id).where(Posting.enterprise_id.in_(chunk))))
@@ -252,7 +252,7 @@ class MatchIndex:
 
     def _refresh_trainees(self, session: Session, ids: Sequence[str]) -> None:
         """Re-read these trainees: index those who may be indexed, drop the others."""
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             keep = indexable_trainees(session, chunk)
             kept = {t.id for t in keep}
             courses = course_frame(session.scalars(
@@ -263,7 +263,7 @@ class MatchIndex:
                     self.matcher.add_trainees(trainee_frame(keep), courses)
 
     def _refresh_postings(self, session: Session, ids: Sequence[str]) -> None:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             postings = list(session.scalars(select(Posting).where(Posting.id.in_(chunk))
                                             .execution_options(populate_existing=True)))
             kept = {p.id for p in postings}
@@ -275,7 +275,7 @@ class MatchIndex:
                     self.matcher.add_postings(posting_frame(postings), enterprises)
 
 
-def _chunks(ids: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:
+def chunks(ids: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:
     """``ids`` in lists of at most ``size``: a query binds one parameter per id, and the
     number is bounded (PostgreSQL's protocol: 65,535; SQLite: 32,766 unless built
     otherwise)."""

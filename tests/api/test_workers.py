@@ -23,6 +23,7 @@ from api.db import write_lock
 from api.models import Enterprise, IndexChange, Trainee
 from api.schemas import PostingCreate
 from api.services.entities import create_posting, update_enterprise
+from api.services.imports import import_table, read_table, template
 from api.services.index import MatchIndex
 from matcher import Normalizer
 from tests.api.conftest import login, make_settings
@@ -243,18 +244,21 @@ def test_a_process_started_during_a_write_still_applies_it(store_app: FastAPI,
         _set_consent(store_app, [tids[0]], True)
 
 
-def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI) -> None:
+@pytest.mark.parametrize("way", ["create", "import"])
+def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI,
+                                                           way: str) -> None:
     """PostgreSQL: an enterprise updated while a new posting of it is being committed
     also notes that posting in the feed, so no index keeps it with the old enterprise."""
     if store_app.state.engine.dialect.name == "sqlite":
         pytest.skip("SQLite's write lock serializes the two writes already")
     sessions = store_app.state.sessionmaker
+    index = store_app.state.index
     admin = Principal(0, "admin", "admin")
     with sessions() as s:
         enterprise = s.scalars(select(Enterprise).limit(1)).one()
         eid, name = enterprise.id, enterprise.name
     committing, release, updated = threading.Event(), threading.Event(), threading.Event()
-    made: dict[str, str] = {}
+    pid = f"PRACE{way.upper()}"
     poster = sessions()
 
     @event.listens_for(poster, "before_commit")
@@ -263,10 +267,15 @@ def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI) 
         release.wait(20)
 
     def post() -> None:
-        posting, _ = create_posting(poster, store_app.state.index, admin, PostingCreate(
-            enterprise_id=eid, title="招聘电焊工", headcount=1, wage_min=4000, wage_max=6000,
-            area="达川区", closes=dt.date(2030, 1, 1)).model_dump())
-        made["id"] = posting.id
+        if way == "create":
+            create_posting(poster, index, admin, PostingCreate(
+                id=pid, enterprise_id=eid, title="招聘电焊工", headcount=1, wage_min=4000,
+                wage_max=6000, area="达川区", closes=dt.date(2030, 1, 1)).model_dump())
+        else:
+            csv = template("postings", "csv") + (
+                f"{pid},{eid},招聘电焊工,,1,4000,6000,达川区,,2026-11-01,2030-01-01,open\n"
+                .encode())
+            import_table(poster, index, "postings", read_table("p.csv", csv), dry_run=False)
 
     def update() -> None:
         with sessions() as s:
@@ -282,13 +291,13 @@ def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI) 
     finally:
         release.set()
         writer.join(20)
-        if renamer.is_alive() or renamer.ident is not None:
+        if renamer.ident is not None:
             renamer.join(20)
         poster.close()
     assert waited, "the enterprise update did not wait for the posting's commit"
     assert updated.is_set()
     with sessions() as s:
         noted = s.scalars(select(IndexChange.id).where(
-            IndexChange.kind == "posting", IndexChange.key == made["id"])).all()
+            IndexChange.kind == "posting", IndexChange.key == pid)).all()
         assert len(noted) == 2  # by the new posting, and by the enterprise's update
         update_enterprise(s, admin, eid, {"name": name})  # as it was, for the others
