@@ -29,8 +29,9 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -90,7 +91,8 @@ class MatchIndex:
         #: Every feed entry with an id up to this one has been applied (or given up).
         self.applied = applied
         self._ahead: set[int] = set()  # applied entries above ``applied``
-        self._missing_since: float | None = None
+        self._missing_since: float | None = None  # when the current gap was first seen
+        self._gap_top = 0  # the highest applied id then
         self.gap_seconds = gap_seconds
         #: Feed entries that could not be applied (logged; see :meth:`catch_up`).
         self.skipped = 0
@@ -151,7 +153,7 @@ class MatchIndex:
                     return 0
             rows = session.execute(
                 select(IndexChange.id, IndexChange.kind, IndexChange.key)
-                .where(IndexChange.id > self.applied).order_by(IndexChange.id)).all()
+                .where(self._unseen()).order_by(IndexChange.id)).all()
             new = [r for r in rows if r.id not in self._ahead]
             if new:
                 try:
@@ -184,21 +186,45 @@ class MatchIndex:
                 with contextlib.suppress(MatcherError):  # unreadable: keep what serves
                     self.use(choose_scorer(_scorer_of(body)))
 
+    def _unseen(self) -> Any:
+        """The condition on feed ids not applied yet: above the low-water mark, without
+        the ids already applied above it (a gap must not make every request re-read all
+        entries written since, e.g. an import's tens of thousands)."""
+        if not self._ahead:
+            return IndexChange.id > self.applied
+        top = max(self._ahead)
+        missing: list[tuple[int, int]] = []  # runs of ids not seen, below ``top``
+        previous = self.applied
+        for i in sorted(self._ahead):
+            if i > previous + 1:
+                missing.append((previous + 1, i - 1))
+                if len(missing) > 100:  # scattered: one plain range is the cheaper query
+                    return IndexChange.id > self.applied
+            previous = i
+        return or_(IndexChange.id > top, *(IndexChange.id.between(a, b) for a, b in missing))
+
     def _advance(self) -> None:
-        """Move the low-water mark over applied ids; give up gaps older than GAP_SECONDS."""
-        while self._ahead:
-            nxt = self.applied + 1
-            if nxt in self._ahead:
-                self._ahead.discard(nxt)
-                self.applied = nxt
+        """Move the low-water mark over applied ids; give up ids missing for GAP_SECONDS.
+
+        When a gap is first seen, every id up to the highest applied one is either
+        applied or missing; those still missing ``gap_seconds`` later are given up
+        together (a rolled-back import leaves thousands of ids that never come).
+        """
+        while True:
+            while self.applied + 1 in self._ahead:
+                self._ahead.discard(self.applied + 1)
+                self.applied += 1
+            if not self._ahead:
                 self._missing_since = None
-                continue
+                return
             now = time.monotonic()
             if self._missing_since is None:
-                self._missing_since = now
+                self._missing_since, self._gap_top = now, max(self._ahead)
             if now - self._missing_since < self.gap_seconds:
-                break
-            self.applied = nxt  # rolled back (or pruned): nothing will ever appear here
+                return
+            # rolled back (or pruned): nothing will ever appear up to the gap's top
+            self.applied = self._gap_top
+            self._ahead = {i for i in self._ahead if i > self.applied}
             self._missing_since = None
 
     def publish(self, session: Session, scorer: LearnedScorer) -> None:

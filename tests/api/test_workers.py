@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -301,3 +302,31 @@ def test_an_enterprise_update_waits_for_a_new_posting_of_it(store_app: FastAPI,
             IndexChange.kind == "posting", IndexChange.key == pid)).all()
         assert len(noted) == 2  # by the new posting, and by the enterprise's update
         update_enterprise(s, admin, eid, {"name": name})  # as it was, for the others
+
+
+def test_a_rolled_back_batch_of_ids_is_given_up_at_once(store_app: FastAPI,
+                                                        norm: Normalizer) -> None:
+    """A rolled-back import leaves a run of ids that never come: given up together after
+    the gap's time, not one id per ``gap_seconds`` (50 ids would take 50 times as long)."""
+    sessions = store_app.state.sessionmaker
+    with sessions() as s:
+        index = MatchIndex.build(s, norm, gap_seconds=0.3)
+        index.catch_up(s)
+        time.sleep(0.35)  # past the gaps other tests left (ids they deleted)
+        index.catch_up(s)
+        write_lock(s)
+        top = s.scalar(select(func.max(IndexChange.id))) or 0
+        assert index.applied == top
+        s.add(IndexChange(id=top + 51, kind="trainee", key="NOBODY"))  # top+1 … top+50 never
+        s.commit()
+    try:
+        with sessions() as s:
+            assert index.catch_up(s) == 1
+            assert index.applied == top and index.catch_up(s) == 0  # waiting for the gap
+            time.sleep(0.35)
+            index.catch_up(s)
+        assert index.applied == top + 51
+    finally:
+        with sessions() as s:
+            s.execute(IndexChange.__table__.delete().where(IndexChange.id == top + 51))
+            s.commit()
