@@ -43,6 +43,7 @@ from api.services.bootstrap import DemoAccount, ensure_demo_accounts, is_empty, 
 from api.services.index import MatchIndex
 from api.services.keys import signing_key
 from api.services.logins import StoredLoginLimiter
+from api.services.outcomes import credit_late_recommendations
 from api.settings import Settings
 from matcher import LearnedScorer, MatcherError, Normalizer
 
@@ -115,7 +116,8 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
         app.state.sessionmaker = sessions
         app.state.secret_key = secret_key
         app.state.index = index
-        app.state.writer = GroupWriter(sessions, delay=settings.log_delay_ms / 1000)
+        app.state.writer = GroupWriter(sessions, delay=settings.log_delay_ms / 1000,
+                                       after_insert=credit_late_recommendations)
         app.state.demo_accounts = accounts
         app.state.login_limiter = StoredLoginLimiter(settings.login_attempts,
                                                      settings.login_window_seconds)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+#: A hook of :class:`GroupWriter`: (session, rows inserted per table) → None.
+AfterInsert = Callable[[Session, Mapping[Table, list[dict[str, Any]]]], None]
+
+
 class GroupWriter:
     """Inserts the log rows of many requests in one shared transaction (group commit).
 
@@ -128,11 +132,14 @@ class GroupWriter:
     unreachable is kept and retried whole at the next interval.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], *, delay: float = 0.0) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, delay: float = 0.0,
+                 after_insert: AfterInsert | None = None) -> None:
         if delay < 0:
             raise ValueError(f"delay must be ≥ 0, got {delay!r}")
         self._sessions = sessions
         self.delay = delay
+        #: Run in each write's transaction after its inserts, with the rows per table.
+        self.after_insert = after_insert
         self.lost = 0  #: rows the background writer could not store
         self._mutex = threading.Lock()  # one writing transaction of this process at a time
         self._guard = threading.Lock()  # protects _pending and _thread
@@ -220,6 +227,8 @@ class GroupWriter:
                 for table, values in by_table.items():
                     if values:
                         session.execute(insert(table), values)
+                if self.after_insert is not None:
+                    self.after_insert(session, by_table)
                 session.commit()
         except Exception as exc:  # handed to every request of the batch
             error = exc

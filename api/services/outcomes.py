@@ -6,14 +6,17 @@ atomic conditional ``UPDATE … WHERE hired < headcount`` (on PostgreSQL concurr
 updates of the row wait for each other and re-check the condition), so a posting never
 gets more hires than its headcount; the unique trainee column of ``placements`` makes a
 second hire of the same trainee fail. A placement counts as *through matching* when
-the trainee had been recommended for that posting before.
+the trainee had been recommended for that posting before. Served recommendations are
+written behind the request (:class:`api.db.GroupWriter`), so another process's may land
+just after a hire: :func:`credit_late_recommendations` then corrects the placement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Table, case, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,7 +27,7 @@ from api.db import write_lock
 from api.deps import Paging
 from api.errors import ConflictError
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
-from api.services.index import MatchIndex
+from api.services.index import MatchIndex, chunks
 from api.services.store import get_or_404, page_of, where_equal
 
 
@@ -113,3 +116,29 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
         raise _already_placed(trainee_id) from None
     index.catch_up(session)
     return placement
+
+
+_INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
+
+
+def credit_late_recommendations(session: Session,
+                                rows: Mapping[Table, list[dict[str, Any]]]) -> None:
+    """Mark as *through matching* the placements these served recommendations precede.
+
+    A hook of the log writer, run in the transaction that stores the rows. A hire checks
+    the log when it is made; a recommendation served by another process shortly before
+    may still be waiting in that process's writer (``TALENTMATCH_LOG_DELAY_MS``, longer
+    while the store is busy), and the hire would not count as through matching.
+    Placed trainees leave the index, so this finds a placement only in that case: one
+    indexed probe per trainee shown.
+    """
+    served = rows.get(_INTERACTIONS) or []
+    trainees = sorted({r["trainee_id"] for r in served if r["kind"] == "recommended"})
+    earlier = exists().where(
+        Interaction.posting_id == Placement.posting_id,
+        Interaction.trainee_id == Placement.trainee_id,
+        Interaction.kind == "recommended", Interaction.at <= Placement.at)
+    for chunk in chunks(trainees):
+        session.execute(update(Placement).where(
+            Placement.trainee_id.in_(chunk), Placement.through_matching.is_(False), earlier)
+            .values(through_matching=True).execution_options(synchronize_session=False))

@@ -330,3 +330,25 @@ def test_a_rolled_back_batch_of_ids_is_given_up_at_once(store_app: FastAPI,
         with sessions() as s:
             s.execute(IndexChange.__table__.delete().where(IndexChange.id == top + 51))
             s.commit()
+
+
+def test_a_hire_right_after_another_process_served_the_trainee_is_through_matching(
+        store_app: FastAPI, norm: Normalizer) -> None:
+    """The recommendation waits in the serving process's log writer when the hire is made
+    in another process; once it is written, the placement counts as through matching."""
+    url = store_app.state.settings.database_url
+    with TestClient(create_app(make_settings(url, log_delay_ms=5_000),
+                               normalizer=norm)) as a, \
+            TestClient(create_app(make_settings(url), normalizer=norm)) as b:
+        headers = login(a, "admin")
+        writer = a.app.state.writer  # type: ignore[attr-defined]
+        with writer._mutex:  # a's writer is busy meanwhile: what a serves waits
+            pid, shown = _with_candidates(a, headers)
+            hired = b.post("/api/v1/placements", headers=headers,
+                           json={"posting_id": pid, "trainee_id": shown[0]})
+        assert hired.status_code == 201, hired.text
+        assert not hired.json()["through_matching"]  # b could not know yet
+        writer.flush()
+        listed = b.get(f"/api/v1/placements?posting_id={pid}", headers=headers).json()
+    assert [(p["trainee_id"], p["through_matching"]) for p in listed["items"]] == [
+        (shown[0], True)]
