@@ -11,12 +11,17 @@ hand-over of the GIL between the event loop and a worker thread: measured with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy.orm import Session
 
+from api.access import Principal
 from api.deps import BearerDep, SecretKeyDep, SettingsDep, WriterDep, authenticate, check_k
 from api.schemas import Shortlist, Suggestions
 from api.services import matching
@@ -34,16 +39,25 @@ def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
     return tuple(areas) if areas else None
 
 
+@contextmanager
+def _signed_in(request: Request, secret_key: str,
+               credentials: HTTPAuthorizationCredentials | None
+               ) -> Iterator[tuple[Session, Principal, MatchIndex]]:
+    """A session, the signed-in user and this process's index, caught up with the feed."""
+    with request.app.state.sessionmaker() as session:
+        who = authenticate(session, secret_key, credentials)
+        index: MatchIndex = request.app.state.index
+        index.catch_up(session)
+        yield session, who, index
+
+
 def _shortlist(posting_id: IdPath, request: Request, credentials: BearerDep,
                secret_key: SecretKeyDep, settings: SettingsDep, writer: WriterDep,
                k: K = 20, level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
                require_area: bool = True, area: AreaList = None) -> Shortlist:
     """The shortlist both routes serve (its query parameters are theirs)."""
     check_k(settings, k)
-    with request.app.state.sessionmaker() as session:
-        who = authenticate(session, secret_key, credentials)
-        index: MatchIndex = request.app.state.index
-        index.catch_up(session)
+    with _signed_in(request, secret_key, credentials) as (session, who, index):
         return matching.shortlist(session, index, who, posting_id, k,
                                   level_tolerance=level_tolerance,
                                   require_area=require_area, areas=_areas(area),
@@ -73,10 +87,7 @@ def _suggestions(trainee_id: IdPath, request: Request, credentials: BearerDep,
                  secret_key: SecretKeyDep, settings: SettingsDep, writer: WriterDep,
                  k: K = 10, area: AreaList = None) -> Suggestions:
     check_k(settings, k)
-    with request.app.state.sessionmaker() as session:
-        who = authenticate(session, secret_key, credentials)
-        index: MatchIndex = request.app.state.index
-        index.catch_up(session)
+    with _signed_in(request, secret_key, credentials) as (session, who, index):
         return matching.suggestions(session, index, who, trainee_id, k,
                                     areas=_areas(area), writer=writer)
 
