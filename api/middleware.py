@@ -47,10 +47,10 @@ class KeepAliveLimit:
     nginx's ``keepalive_requests``: the response to the last request says
     ``Connection: close`` (uvicorn then closes the connection) and the client opens a
     new one. With several worker processes a connection stays with the process that
-    accepted it, and clients that connect at the same moment are shared out unevenly;
-    for as long as they keep their connections, the busier process's clients wait
-    longer. A new connection goes to whichever process accepts first, usually the less
-    busy one, so recycling connections rebalances the processes under steady load.
+    accepted it, and however connections are shared out (the kernel's ``SO_REUSEPORT``
+    hash, :mod:`api.workers`), some processes get more of them; for as long as clients
+    keep their connections, the busier process's clients wait longer. A new connection
+    is shared out afresh, so recycling connections evens the processes out over time.
     ``max_requests`` = 0 keeps connections for as long as the client wants.
 
     Requests are counted per client address (host and port): the address of a closed
