@@ -12,8 +12,8 @@ the kernel spreads new connections over the workers that listen (gunicorn's
 application has started (its index built), so no connection waits on a worker that is
 still starting; one that dies is replaced.
 
-Linux (and other systems with ``SO_REUSEPORT``) only: elsewhere
-:func:`reuse_port_supported` is false and the CLI uses uvicorn's supervisor.
+Linux only: elsewhere :func:`reuse_port_supported` is false and the CLI uses uvicorn's
+supervisor.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import signal
 import socket
+import sys
 import threading
 from types import FrameType
 
@@ -34,16 +35,22 @@ STARTUP_FAILURE = 3
 
 
 def reuse_port_supported() -> bool:
-    return hasattr(socket, "SO_REUSEPORT")
+    """Linux spreads connections over the sockets sharing a port (macOS and the BSDs
+    accept ``SO_REUSEPORT`` without doing so)."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def _socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -51,7 +58,11 @@ def _worker(host: str, port: int, log_level: str) -> None:
     """One worker process: its own socket on the port, bound now, listening once started."""
     import uvicorn
 
-    sock = _socket(host, port, reuse_port=True)
+    try:
+        sock = _socket(host, port, reuse_port=True)
+    except OSError as exc:  # taken meanwhile by a server of its own: every retry would fail
+        print(f"talentmatch worker: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        sys.exit(STARTUP_FAILURE)
     config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port,
                             log_level=log_level)
     uvicorn.Server(config).run(sockets=[sock])

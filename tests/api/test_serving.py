@@ -4,6 +4,7 @@ requests, and a running app's long-lived objects are kept out of garbage collect
 from __future__ import annotations
 
 import gc
+import socket
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.middleware import KeepAliveLimit
 from api.settings import Settings
+from api.workers import run_workers
 from matcher import Normalizer
 
 
@@ -59,3 +61,13 @@ def test_a_running_app_keeps_its_long_lived_objects_out_of_collections(
         assert client.get("/readyz").status_code == 200
         assert gc.get_freeze_count() > 100_000  # the sample market's index, at least
     assert gc.get_freeze_count() == 0
+
+
+def test_workers_refuse_a_port_another_server_listens_on() -> None:
+    """Another server on the port is reported, not joined (SO_REUSEPORT would share it
+    with a server of the same user that set it too)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run_workers(2, "127.0.0.1", port) == 1
