@@ -27,7 +27,7 @@ from api.services.index import MatchIndex
 from api.settings import Settings
 
 __all__ = ["BearerDep", "FreshLog", "IndexDep", "PageDep", "SecretKeyDep", "SessionDep",
-           "SettingsDep", "UserDep", "WriterDep", "authenticate"]
+           "SettingsDep", "TokenUserDep", "UserDep", "WriterDep", "authenticate", "principal"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -108,31 +108,54 @@ def principal_of(user: User) -> Principal:
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def authenticate(session: Session, secret_key: str,
-                 credentials: HTTPAuthorizationCredentials | None) -> Principal:
-    """The active user a bearer token names, or :class:`UnauthorizedError`.
-
-    :func:`get_principal` for most routes; the busiest routes call it from the one
-    worker-thread trip that does all their work (see :mod:`api.routes.matching`).
-    """
-    challenge = {"WWW-Authenticate": "Bearer"}
+def token_user(secret_key: str, credentials: HTTPAuthorizationCredentials | None) -> int:
+    """The user id a bearer token carries (its signature and expiry checked), or 401."""
     if credentials is None:
         raise UnauthorizedError("请先登录（POST /api/v1/auth/login），并在请求头中携带 Bearer 令牌",
                            "sign in first (POST /api/v1/auth/login) and send the bearer token",
-                           headers=challenge)
+                           headers=_CHALLENGE)
     user_id = read_token(secret_key, credentials.credentials)
-    user = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).first() \
-        if user_id is not None else None
+    if user_id is None:
+        raise _expired()
+    return user_id
+
+
+def principal(session: Session, user_id: int) -> Principal:
+    """The active user ``user_id`` as access decisions see them, or 401."""
+    user = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).first()
     if user is None or not user.active:
-        raise UnauthorizedError("登录已失效，请重新登录",
-                                "the token is invalid or expired: sign in again",
-                                headers=challenge)
+        raise _expired()
     return principal_of(user)  # type: ignore[arg-type]
+
+
+def authenticate(session: Session, secret_key: str,
+                 credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The active user a bearer token names, or :class:`UnauthorizedError`."""
+    return principal(session, token_user(secret_key, credentials))
+
+
+def _expired() -> UnauthorizedError:
+    return UnauthorizedError("登录已失效，请重新登录",
+                             "the token is invalid or expired: sign in again",
+                             headers=_CHALLENGE)
+
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def get_principal(secret_key: SecretKeyDep, session: SessionDep,
                   credentials: BearerDep) -> Principal:
     return authenticate(session, secret_key, credentials)
+
+
+async def get_token_user(secret_key: SecretKeyDep, credentials: BearerDep) -> int:
+    return token_user(secret_key, credentials)
+
+
+#: The user id of a valid token, checked before the route's own parameters are (no
+#: store access: the busiest routes look the user up in their one worker-thread trip
+#: with :func:`principal`, see :mod:`api.routes.matching`).
+TokenUserDep = Annotated[int, Depends(get_token_user)]
 
 
 UserDep = Annotated[Principal, Depends(get_principal)]

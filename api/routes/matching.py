@@ -1,9 +1,11 @@
 """Shortlists for postings (with an Excel export) and suggestions for trainees.
 
 The service's busiest routes. Scoring is CPU-bound, so it runs in the thread pool, and
-in **one** trip there: signing the user in, catching the index up with the change feed,
-matching and logging happen in one plain ``def`` dependency with its own session, and
-the route itself (serializing) is ``async``. Built from the usual dependencies (session,
+in **one** trip there: looking the signed-in user up, catching the index up with the
+change feed, matching and logging happen in one plain ``def`` dependency with its own
+session, and the route itself (serializing) is ``async``. The token itself is checked
+before (``TokenUserDep``, no store access), so a request without a valid token is 401
+whatever its query says. Built from the usual dependencies (session,
 user, index, route), the same request took six trips to the pool and back, each a
 hand-over of the GIL between the event loop and a worker thread: measured with
 ``benchmarks/api_load.py``, that cost more CPU than the scoring.
@@ -18,11 +20,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
 from api.access import Principal
-from api.deps import BearerDep, SecretKeyDep, SettingsDep, WriterDep, authenticate, check_k
+from api.deps import SettingsDep, TokenUserDep, WriterDep, check_k, principal
 from api.schemas import Shortlist, Suggestions
 from api.services import matching
 from api.services.index import MatchIndex
@@ -40,24 +41,23 @@ def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
 
 
 @contextmanager
-def _signed_in(request: Request, secret_key: str,
-               credentials: HTTPAuthorizationCredentials | None
+def _signed_in(request: Request, user_id: int
                ) -> Iterator[tuple[Session, Principal, MatchIndex]]:
     """A session, the signed-in user and this process's index, caught up with the feed."""
     with request.app.state.sessionmaker() as session:
-        who = authenticate(session, secret_key, credentials)
+        who = principal(session, user_id)
         index: MatchIndex = request.app.state.index
         index.catch_up(session)
         yield session, who, index
 
 
-def _shortlist(posting_id: IdPath, request: Request, credentials: BearerDep,
-               secret_key: SecretKeyDep, settings: SettingsDep, writer: WriterDep,
+def _shortlist(posting_id: IdPath, request: Request, user_id: TokenUserDep,
+               settings: SettingsDep, writer: WriterDep,
                k: K = 20, level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
                require_area: bool = True, area: AreaList = None) -> Shortlist:
     """The shortlist both routes serve (its query parameters are theirs)."""
-    check_k(settings, k)
-    with _signed_in(request, secret_key, credentials) as (session, who, index):
+    with _signed_in(request, user_id) as (session, who, index):
+        check_k(settings, k)
         return matching.shortlist(session, index, who, posting_id, k,
                                   level_tolerance=level_tolerance,
                                   require_area=require_area, areas=_areas(area),
@@ -83,11 +83,11 @@ def shortlist_export(result: ShortlistDep) -> Response:
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
-def _suggestions(trainee_id: IdPath, request: Request, credentials: BearerDep,
-                 secret_key: SecretKeyDep, settings: SettingsDep, writer: WriterDep,
+def _suggestions(trainee_id: IdPath, request: Request, user_id: TokenUserDep,
+                 settings: SettingsDep, writer: WriterDep,
                  k: K = 10, area: AreaList = None) -> Suggestions:
-    check_k(settings, k)
-    with _signed_in(request, secret_key, credentials) as (session, who, index):
+    with _signed_in(request, user_id) as (session, who, index):
+        check_k(settings, k)
         return matching.suggestions(session, index, who, trainee_id, k,
                                     areas=_areas(area), writer=writer)
 
