@@ -214,8 +214,9 @@ class MatchIndex:
             while self.applied + 1 in self._ahead:
                 self._ahead.discard(self.applied + 1)
                 self.applied += 1
+            if self._missing_since is not None and self.applied >= self._gap_top:
+                self._missing_since = None  # that gap filled; one above has its own clock
             if not self._ahead:
-                self._missing_since = None
                 return
             now = time.monotonic()
             if self._missing_since is None:
@@ -223,7 +224,7 @@ class MatchIndex:
             if now - self._missing_since < self.gap_seconds:
                 return
             # rolled back (or pruned): nothing will ever appear up to the gap's top
-            self.applied = self._gap_top
+            self.applied = max(self.applied, self._gap_top)
             self._ahead = {i for i in self._ahead if i > self.applied}
             self._missing_since = None
 
