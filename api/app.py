@@ -19,6 +19,7 @@ import anyio
 from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.db import GroupWriter, make_engine, make_sessionmaker, migrate, write_lock
 from api.deps import admit
@@ -147,6 +148,9 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
     install_error_handlers(app)
     app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # X-Forwarded-For from a trusted proxy, applied here (uvicorn's own is off, see
+    # api.cli): KeepAliveLimit, outside it, still sees the connection's own address.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     app.add_middleware(KeepAliveLimit, max_requests=settings.keepalive_requests)
     app.include_router(system.router)
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(admit)])

@@ -114,12 +114,17 @@ def serve(args: argparse.Namespace) -> int:
     print("demo accounts are printed below when the database is new "
           "(role, user name, password):")
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                    proxy_headers=False)  # the app applies them (api.app)
         return 0
     if make_url(settings.database_url).database in (None, "", ":memory:"):
         print("talentmatch serve: several workers need a database they can share (a SQLite "
               "file or PostgreSQL), not an in-memory one; use --workers 1 or another "
               "--database-url", file=sys.stderr)
+        return 2
+    if args.port == 0:
+        print("talentmatch serve: several workers need a fixed --port (with 0 each would "
+              "listen on a port of its own)", file=sys.stderr)
         return 2
     # Several processes: prepare the store once here (no two workers seed it at once);
     # each worker builds its own index from it and follows the change feed.
@@ -137,7 +142,7 @@ def serve(args: argparse.Namespace) -> int:
     if reuse_port_supported():  # each worker its own socket (see api.workers)
         return run_workers(settings.workers, args.host, args.port)
     uvicorn.run("api.app:create_app", factory=True, workers=settings.workers,
-                host=args.host, port=args.port, log_level="info")
+                host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0
 
 

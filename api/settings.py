@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     #: limit), so that clients spread again over the worker processes (see
     #: :class:`api.middleware.KeepAliveLimit`).
     keepalive_requests: int = Field(default=1000, ge=0)
+    #: Proxies whose X-Forwarded-For names the client (comma-separated; "*": any).
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     #: Served recommendations and audit entries are committed behind the request, every
     #: this many milliseconds, in one transaction per process (0: inside each request).
     log_delay_ms: int = Field(default=20, ge=0, le=5000)

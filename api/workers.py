@@ -64,7 +64,7 @@ def _worker(host: str, port: int, log_level: str) -> None:
         print(f"talentmatch worker: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
         sys.exit(STARTUP_FAILURE)
     config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port,
-                            log_level=log_level)
+                            log_level=log_level, proxy_headers=False)  # the app's (api.app)
     uvicorn.Server(config).run(sockets=[sock])
 
 
