@@ -20,13 +20,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["GroupWriter", "is_sqlite", "make_engine", "make_sessionmaker", "migrate",
-           "write_lock"]
+__all__ = ["GroupWriter", "advisory_lock", "is_sqlite", "make_engine", "make_sessionmaker",
+           "migrate", "write_lock"]
 
 log = logging.getLogger("talentmatch.db")
 
@@ -89,6 +89,15 @@ def write_lock(session: Session) -> None:
     if session.in_transaction():
         session.rollback()  # end the read transaction (e.g. the login look-up)
     session.connection(execution_options={_IMMEDIATE: True})
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """PostgreSQL: wait for the transaction-scoped advisory lock ``name`` (held until the
+    session's transaction ends). Nothing on SQLite, whose writers hold one write lock
+    (:func:`write_lock`) and so take turns already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                        {"name": name})
 
 
 def migrate(engine: Engine) -> None:

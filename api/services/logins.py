@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from api.db import write_lock
+from api.db import advisory_lock, write_lock
 from api.models import LoginFailure, utcnow
 
 __all__ = ["StoredLoginLimiter"]
@@ -73,9 +73,7 @@ class StoredLoginLimiter:
         now = now or utcnow()
         session.rollback()  # a transaction of its own, holding the lock from its start
         write_lock(session)
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                            {"key": f"talentmatch-login|{key}"})
+        advisory_lock(session, f"talentmatch-login|{key}")
         session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
         wait = self.retry_after(session, key, now=now)
         if not wait:

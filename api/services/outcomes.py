@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from api import access
 from api.access import Principal
-from api.db import write_lock
+from api.db import advisory_lock, write_lock
 from api.deps import Paging
 from api.errors import ConflictError
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
@@ -97,6 +97,7 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
                        f"posting {posting_id} is full: all {posting.headcount} places are taken",
                        code="headcount_reached")
     now = utcnow()
+    advisory_lock(session, THROUGH_MATCHING)  # see credit_late_recommendations
     recommended = session.scalar(select(Interaction.id).where(
         Interaction.posting_id == posting_id, Interaction.trainee_id == trainee_id,
         Interaction.kind == "recommended", Interaction.at <= now).limit(1)) is not None
@@ -118,6 +119,8 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
     return placement
 
 
+#: The advisory lock (PostgreSQL) of deciding whether a placement is through matching.
+THROUGH_MATCHING = "talentmatch-through-matching"
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 
 
@@ -138,6 +141,11 @@ def credit_late_recommendations(session: Session,
         Interaction.posting_id == Placement.posting_id,
         Interaction.trainee_id == Placement.trainee_id,
         Interaction.kind == "recommended", Interaction.at <= Placement.at)
+    if trainees:
+        # PostgreSQL: a hire between its look at the log and its commit holds this lock,
+        # so the UPDATE below starts after the hire committed (or the hire looks after
+        # these rows are committed): without it each could miss the other.
+        advisory_lock(session, THROUGH_MATCHING)
     for chunk in chunks(trainees):
         session.execute(update(Placement).where(
             Placement.trainee_id.in_(chunk), Placement.through_matching.is_(False), earlier)
