@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher.errors import MatcherError
@@ -116,6 +116,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(409, "conflict", "与已有记录冲突（例如统一社会信用代码重复），请核对后重试",
                      "this conflicts with a stored record (e.g. a duplicate USCC): check "
                      "the values and try again")
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, _exc: DataError) -> JSONResponse:
+        # the store refused a value of the request (PostgreSQL: a NUL character in text,
+        # a number out of range): the request is at fault, not the server
+        return _json(422, "invalid", "请求中有无法处理的字符或数值（例如空字符 \\0），请修改后重试",
+                     "the request holds a character or value the store cannot take "
+                     "(e.g. a NUL character): fix it and try again")
 
     @app.exception_handler(UnknownIdError)
     async def _unknown(_request: Request, exc: UnknownIdError) -> JSONResponse:

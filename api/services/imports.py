@@ -137,7 +137,9 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
         for chunk in chunks(sorted({r[column] for r in rows if r.get(column)})):
             session.execute(select(parent.id).where(  # type: ignore[attr-defined]
                 parent.id.in_(chunk)).with_for_update(read=True))  # type: ignore[attr-defined]
-    upsert(session, table, rows, index.normalizer)
+    # Rows in id order: two imports that lock the same rows (PostgreSQL row locks,
+    # FOR SHARE above) then take them in the same order and cannot deadlock.
+    upsert(session, table, sorted(rows, key=lambda r: str(r["id"])), index.normalizer)
     if table in ("trainees", "postings"):
         index.note(session, table[:-1], [r["id"] for r in rows])
     else:

@@ -127,7 +127,9 @@ def test_serve_with_two_workers_answers_from_either_in_step(tmp_path: Path) -> N
     (["serve"], {"TALENTMATCH_THREADS": "abc"}, "setting threads (TALENTMATCH_THREADS) = 'abc'"),
     (["serve", "--workers", "2", "--database-url", "sqlite://"], {},
      "several workers need a database they can share"),
-], ids=["workers-zero", "threads-not-a-number", "workers-on-a-memory-database"])
+    (["serve", "--workers", "2", "--port", "0"], {}, "several workers need a fixed --port"),
+], ids=["workers-zero", "threads-not-a-number", "workers-on-a-memory-database",
+        "workers-on-port-zero"])
 def test_a_bad_setting_is_named_without_a_traceback(
         argv: list[str], env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
