@@ -1,4 +1,4 @@
-"""Found by an independent review of this round (577d97c..): each test failed on the reviewed code."""
+"""Found by an independent review of this round (577d97c..): each failed on the reviewed code."""
 
 from __future__ import annotations
 
