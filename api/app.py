@@ -110,16 +110,14 @@ def create_app(settings: Settings | None = None, *, normalizer: Normalizer | Non
         if prepared.seeded:
             log.info("seeded the sample market: %s", prepared.seeded)
         for a in prepared.accounts:
-            print(f"demo account  {a.role:<10} {a.username:<15} {a.password:<22} {a.note}")
-        secret_key = prepared.secret_key
-        accounts = prepared.accounts
+            print(a.line())
         app.state.engine = engine
         app.state.sessionmaker = sessions
-        app.state.secret_key = secret_key
+        app.state.secret_key = prepared.secret_key
         app.state.index = index
         app.state.writer = GroupWriter(sessions, delay=settings.log_delay_ms / 1000,
                                        after_insert=credit_late_recommendations)
-        app.state.demo_accounts = accounts
+        app.state.demo_accounts = prepared.accounts
         app.state.login_limiter = StoredLoginLimiter(settings.login_attempts,
                                                      settings.login_window_seconds)
         # Routes that score are CPU-bound Python: threads beyond a few only fight over

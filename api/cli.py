@@ -134,7 +134,7 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     for a in prepared.accounts:
-        print(f"demo account  {a.role:<10} {a.username:<15} {a.password:<22} {a.note}")
+        print(a.line())
     # The workers read their settings from the environment, as the factory's Settings().
     os.environ.update({"TALENTMATCH_DATABASE_URL": settings.database_url,
                        "TALENTMATCH_SEED_SAMPLE": "false",

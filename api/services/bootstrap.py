@@ -29,6 +29,10 @@ class DemoAccount:
     password: str
     note: str
 
+    def line(self) -> str:
+        """How ``talentmatch serve`` prints the account."""
+        return f"demo account  {self.role:<10} {self.username:<15} {self.password:<22} {self.note}"
+
 
 def is_empty(session: Session) -> bool:
     return not any(session.scalar(select(func.count()).select_from(m)) for m in
