@@ -62,13 +62,10 @@ CHUNK = 5000
 GAP_SECONDS = 30.0
 
 
-def latest_scorer(session: Session) -> tuple[int, LearnedScorer] | None:
-    """The most recently trained scorer kept in the store, with its id (None: none)."""
-    row = session.execute(select(ScorerModel.id, ScorerModel.body)
-                          .order_by(ScorerModel.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return row.id, _scorer_of(row.body)
+def latest_scorer(session: Session) -> LearnedScorer | None:
+    """The most recently trained scorer kept in the store (None: none)."""
+    body = session.scalar(select(ScorerModel.body).order_by(ScorerModel.id.desc()).limit(1))
+    return None if body is None else _scorer_of(body)
 
 
 def _scorer_of(body: str) -> LearnedScorer:
@@ -116,7 +113,7 @@ class MatchIndex:
         matcher = Matcher.from_tables(frames["trainees"], frames["postings"],
                                       enterprises=frames["enterprises"],
                                       courses=frames["courses"], normalizer=normalizer)
-        return cls(matcher, normalizer, choose_scorer(stored[1] if stored else learned),
+        return cls(matcher, normalizer, choose_scorer(stored or learned),
                    applied=applied, gap_seconds=gap_seconds)
 
     # -- the change feed ---------------------------------------------------------------
@@ -249,7 +246,7 @@ class MatchIndex:
         cutoff = utcnow() - dt.timedelta(days=older_than_days)
         # The newest entry always stays: SQLite numbers a new row max(id) + 1, and ids
         # that started again at 1 would look already applied to running processes.
-        newest = session.scalar(select(func.max(IndexChange.id))) or 0
+        newest = session.scalar(_NEWEST) or 0
         result = session.execute(delete(IndexChange).where(IndexChange.at < cutoff,
                                                            IndexChange.id < newest))
         return int(getattr(result, "rowcount", 0) or 0)

@@ -74,21 +74,23 @@ class StoredLoginLimiter:
         session.rollback()  # a transaction of its own, holding the lock from its start
         write_lock(session)
         advisory_lock(session, f"talentmatch-login|{key}")
-        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
         wait = self.retry_after(session, key, now=now)
         if not wait:
-            session.execute(insert(LoginFailure), [{"key": key, "at": now}])
+            self._count(session, key, now)
         session.commit()
         return wait
 
     def failed(self, session: Session, key: str, *, now: dt.datetime | None = None) -> None:
         """Count a failure (committed at once, in a transaction of its own)."""
-        now = now or utcnow()
         session.rollback()  # end the read transaction (the user look-up) before writing
         write_lock(session)
+        self._count(session, key, now or utcnow())
+        session.commit()
+
+    def _count(self, session: Session, key: str, now: dt.datetime) -> None:
+        """Record a failure of ``key`` and delete those of past windows (all keys)."""
         session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
         session.execute(insert(LoginFailure), [{"key": key, "at": now}])
-        session.commit()
 
     def succeeded(self, session: Session, key: str) -> None:
         """Forget the key's failures (committed at once)."""
