@@ -78,7 +78,8 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info") 
     try:
         _socket(host, port, reuse_port=False).close()
     except OSError as exc:
-        log.error("cannot listen on %s:%d: %s", host, port, exc)
+        print(f"talentmatch serve: cannot listen on {host}:{port} ({exc.strerror}): stop "
+              "the server using it or choose another --port", file=sys.stderr)
         return 1
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
@@ -101,7 +102,7 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info") 
                 if process.is_alive():
                     continue
                 if process.exitcode == STARTUP_FAILURE:
-                    log.error("worker %d failed to start: stopping", number)
+                    log.error("worker %d failed to start (its error is above): stopping", number)
                     stop.set()
                     status = 1
                     break

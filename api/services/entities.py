@@ -250,8 +250,8 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)
     access.check_trainee_update(who, t, patch)
-    require_exists(session, Course, t.course_id if patch.get("course_id") is None
-                   else patch["course_id"], "course_id", share_lock=True)
+    require_exists(session, Course, patch.get("course_id") or t.course_id, "course_id",
+                   share_lock=True)
     check_row(Trainee, _apply_patch(t, patch))
     for k, v in patch.items():
         setattr(t, k, v)
