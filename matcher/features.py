@@ -221,14 +221,8 @@ class FeatureBuilder:
         for j, column in enumerate((occupation, level_fit, skills, permits, preferred,
                                     distance, area, wage, order, recency, industry)):
             values[:, j] = column
-        return FeatureTable(posting, trainee, values, _spread(gap, n), _spread(km, n), slot)
-
-
-def _spread(values: np.ndarray, n: int) -> np.ndarray:
-    """``values`` (one or ``n``) as ``n`` float32 values of their own."""
-    if len(values) == n and values.dtype == np.float32:
-        return values
-    return np.broadcast_to(values, (n,)).astype(np.float32)
+        return FeatureTable(posting, trainee, values, gap.astype(np.float32, copy=False),
+                            km.astype(np.float32, copy=False), slot)
 
 
 def _related(ctx: Context) -> dict[str, set[str]]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-
 from matcher.levels import format_level
 from matcher.matching import Matcher
 
@@ -53,7 +51,7 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
     p = candidates[postings.open[candidates] & postings.active[candidates]]
     if len(p) == 0:
         return []
-    features = matcher.features.pairs(p, np.full(len(p), t))
+    features = matcher.features.for_trainee(t, p)
     gap = features.level_gap
     area_ok = features.column("area") > 0
     level_ok = ~(gap < 0)
