@@ -187,10 +187,12 @@ class Matcher:
         bound = getattr(self.scorer, "score_bound", None)
         if bound is not None and occupation >= 0:
             for held, beyond in self._tiers(occupation):
-                ranked = self._rank_holders(p, occupation, held, k, filters, bound)
                 high = np.ones(len(FEATURES))
                 high[FEATURES.index("occupation")] = beyond
-                if len(ranked.order) == k and ranked.kth > float(bound(high)) + _BOUND_MARGIN:
+                # the most anyone holding none of ``held`` could score
+                others = float(bound(high)) + _BOUND_MARGIN
+                ranked = self._rank_holders(p, occupation, held, k, filters, bound, others)
+                if ranked is not None:
                     return self._recommend(ranked)
         return self._recommend(self._rank_trainees(p, self._trainee_candidates(p), k,
                                                    filters))
@@ -265,10 +267,12 @@ class Matcher:
             yield related, float(self._below_retrieval[occupation])
 
     def _rank_holders(self, p: int, occupation: int, held: np.ndarray, k: int,
-                      filters: Filters, bound: Callable[[np.ndarray], np.ndarray]) -> _Ranked:
-        """The ``k`` best trainees holding any of the occupations ``held`` for posting row
-        ``p`` (of ``occupation``), scoring only those whose ceiling
-        (:meth:`OccupationBlocks.select`) reaches the ``k``-th best.
+                      filters: Filters, bound: Callable[[np.ndarray], np.ndarray],
+                      others: float) -> _Ranked | None:
+        """The ``k`` best trainees for posting row ``p`` (of ``occupation``) if they all
+        hold one of the occupations ``held``, scoring only those whose ceiling
+        (:meth:`OccupationBlocks.select`) reaches the ``k``-th best; None when someone
+        else could be among them (``others``: the most anyone else could score).
 
         A trainee holding several of them is selected through each; through the one
         the features match (the most similar), the ceiling bounds the score.
@@ -284,6 +288,10 @@ class Matcher:
         rows = np.concatenate([s.rows for s in selections])
         high = np.concatenate([s.high for s in selections])
         ceiling = np.asarray(bound(high), dtype=np.float64) + _CEILING_MARGIN
+        complete = filters.min_score > others  # nobody else can pass the minimum
+        if not complete and (len(rows) < k or
+                             np.partition(ceiling, len(rows) - k)[len(rows) - k] <= others):
+            return None  # fewer than k here could beat everyone else: score nobody
         first = np.ones(len(rows), dtype=bool)
         if len(rows) > k:  # the k highest ceilings, and any within rounding of them
             kth = np.partition(ceiling, len(rows) - k)[len(rows) - k]
@@ -296,7 +304,9 @@ class Matcher:
         if rest.any():  # some not scored yet could still make the k best
             ranked = self._rank_trainees(p, distinct(rows[first | rest]), k, filters,
                                          checked=True)
-        return ranked
+        if complete or (len(ranked.order) == k and ranked.kth > others):
+            return ranked
+        return None
 
     def _rank_trainees(self, p: int, candidates: np.ndarray, k: int, filters: Filters, *,
                        checked: bool = False) -> _Ranked:

@@ -148,7 +148,10 @@ def test_ceilings_keep_the_best_holders_of_the_occupations(matcher: Matcher, fil
             continue
         for held, _ in list(m._tiers(occupation)):
             holders = m.trainees.by_occupation.rows(held.tolist())
-            got = m._rank_holders(p, occupation, held, k, filters, scorer.score_bound)
+            # others = -inf: the stage ranks its holders whatever anyone else could score
+            got = m._rank_holders(p, occupation, held, k, filters, scorer.score_bound,
+                                  -np.inf)
+            assert got is not None
             want = m._rank_trainees(p, holders, k, filters)
             assert got.features.trainee[got.order].tolist() == \
                 want.features.trainee[want.order].tolist()
