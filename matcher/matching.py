@@ -289,13 +289,12 @@ class Matcher:
         high = np.concatenate([s.high for s in selections])
         ceiling = np.asarray(bound(high), dtype=np.float64) + _CEILING_MARGIN
         complete = filters.min_score > others  # nobody else can pass the minimum
-        if not complete and (len(rows) < k or
-                             np.partition(ceiling, len(rows) - k)[len(rows) - k] <= others):
+        kth = np.partition(ceiling, len(rows) - k)[len(rows) - k] if len(rows) >= k else None
+        if not complete and (kth is None or kth <= others):
             return None  # fewer than k here could beat everyone else: score nobody
         first = np.ones(len(rows), dtype=bool)
-        if len(rows) > k:  # the k highest ceilings, and any within rounding of them
-            kth = np.partition(ceiling, len(rows) - k)[len(rows) - k]
-            first = ceiling >= kth - _CEILING_MARGIN
+        if kth is not None and len(rows) > k:  # the k highest ceilings, and any within
+            first = ceiling >= kth - _CEILING_MARGIN  # rounding of them
         # One occupation's rows are distinct and sorted already.
         distinct = np.unique if len(held) > 1 else np.asarray
         ranked = self._rank_trainees(p, distinct(rows[first]), k, filters, checked=True)
