@@ -10,7 +10,8 @@ throughput. Here each worker binds its own socket to the port with ``SO_REUSEPOR
 the kernel spreads new connections over the workers that listen (gunicorn's
 ``--reuse-port``, nginx's ``reuseport``). A worker starts listening only once its
 application has started (its index built), so no connection waits on a worker that is
-still starting; one that dies is replaced.
+still starting. One that dies is replaced, after a growing delay if it keeps dying soon
+after it started; one that dies before it has started stops the server.
 
 Linux only: elsewhere :func:`reuse_port_supported` is false and the CLI uses uvicorn's
 supervisor.
@@ -24,14 +25,23 @@ import signal
 import socket
 import sys
 import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.synchronize import Event as EventType
 from types import FrameType
 
-__all__ = ["STARTUP_FAILURE", "reuse_port_supported", "run_workers"]
+import uvicorn
+
+__all__ = ["STARTUP_FAILURE", "restart_delay", "reuse_port_supported", "run_workers"]
 
 log = logging.getLogger("talentmatch.workers")
 
 #: The exit status of a worker whose application failed to start (uvicorn's).
 STARTUP_FAILURE = 3
+#: A worker that exits within this many seconds of starting is replaced after a delay.
+QUICK_EXIT_SECONDS = 30.0
+#: The longest wait before replacing a worker that keeps exiting soon after it started.
+MAX_RESTART_DELAY = 30.0
 
 
 def reuse_port_supported() -> bool:
@@ -54,26 +64,63 @@ def _socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, log_level: str) -> None:
-    """One worker process: its own socket on the port, bound now, listening once started."""
-    import uvicorn
+class _Server(uvicorn.Server):
+    """A uvicorn server that says when it has started (its application's start-up done,
+    its socket listening)."""
 
+    def __init__(self, config: uvicorn.Config, ready: EventType) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self._ready.set()
+
+
+def _worker(host: str, port: int, log_level: str, app: str, ready: EventType) -> None:
+    """One worker process: its own socket on the port, bound now, listening once started."""
     try:
         sock = _socket(host, port, reuse_port=True)
     except OSError as exc:  # taken meanwhile by a server of its own: every retry would fail
         print(f"talentmatch worker: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
         sys.exit(STARTUP_FAILURE)
-    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port,
-                            log_level=log_level, proxy_headers=False)  # the app's (api.app)
-    uvicorn.Server(config).run(sockets=[sock])
+    config = uvicorn.Config(app, factory=True, host=host, port=port, log_level=log_level,
+                            proxy_headers=False)  # the app applies them (api.app)
+    _Server(config, ready).run(sockets=[sock])
 
 
-def run_workers(workers: int, host: str, port: int, *, log_level: str = "info") -> int:
-    """Run ``workers`` processes until SIGINT or SIGTERM; the exit status.
+@dataclass
+class _Worker:
+    """A worker process as the supervisor follows it."""
+
+    process: multiprocessing.process.BaseProcess
+    ready: EventType  #: set by the process once started
+    quick_exits: int = 0  #: its predecessors' exits soon after they started, in a row
+    ready_at: float | None = None  #: when the supervisor first saw it started
+    restart_at: float | None = None  #: when to replace it (it has exited)
+
+
+def restart_delay(quick_exits: int) -> float:
+    """Seconds to wait before replacing a worker that died soon after it started, for the
+    ``quick_exits``-th time in a row: 0.5 s, doubling, at most :data:`MAX_RESTART_DELAY`."""
+    if quick_exits <= 0:
+        return 0.0
+    return min(MAX_RESTART_DELAY, 0.5 * 2.0 ** (quick_exits - 1))
+
+
+def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
+                app: str = "api.app:create_app") -> int:
+    """Run ``workers`` processes of the factory ``app`` until SIGINT or SIGTERM; the exit
+    status.
 
     The port is checked first with an ordinary socket, so that another server already
-    on it is reported instead of sharing the port. A worker that exits is started again,
-    unless it failed to start at all (then every replacement would too: stop, status 1).
+    on it is reported instead of sharing the port. A worker that exits before it has
+    started (whatever its status: the application could not be loaded, its start-up
+    failed, the port was taken) stops the server with status 1, since every replacement
+    would fail the same way. A worker that exits later is replaced; if it had run for
+    less than :data:`QUICK_EXIT_SECONDS`, after :func:`restart_delay` (a worker that
+    keeps crashing is not restarted in a busy loop).
     """
     try:
         _socket(host, port, reuse_port=False).close()
@@ -84,40 +131,53 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info") 
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
 
-    def start(number: int) -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(host, port, log_level),
+    def start(number: int, quick_exits: int = 0) -> _Worker:
+        ready = context.Event()
+        process = context.Process(target=_worker, args=(host, port, log_level, app, ready),
                                   name=f"talentmatch-worker-{number}")
         process.start()
-        return process
+        return _Worker(process, ready, quick_exits)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    processes = [start(n) for n in range(workers)]
+    pool = [start(n) for n in range(workers)]
     status = 0
     try:
-        while not stop.wait(0.5):
-            for number, process in enumerate(processes):
-                if process.is_alive():
+        while not stop.wait(0.2):
+            now = time.monotonic()
+            for number, worker in enumerate(pool):
+                if worker.ready_at is None and worker.ready.is_set():
+                    worker.ready_at = now
+                if worker.restart_at is not None:
+                    if now >= worker.restart_at:
+                        pool[number] = start(number, worker.quick_exits)
                     continue
-                if process.exitcode == STARTUP_FAILURE:
-                    log.error("worker %d failed to start (its error is above): stopping", number)
+                if worker.process.is_alive():
+                    continue
+                if not worker.ready.is_set():
+                    log.error("worker %d exited with %s before it had started (its error "
+                              "is above): stopping", number, worker.process.exitcode)
                     stop.set()
                     status = 1
                     break
-                log.warning("worker %d (pid %s) exited with %s: starting another", number,
-                            process.pid, process.exitcode)
-                processes[number] = start(number)
+                ran = now - (worker.ready_at if worker.ready_at is not None else now)
+                worker.quick_exits = worker.quick_exits + 1 if ran < QUICK_EXIT_SECONDS else 0
+                delay = restart_delay(worker.quick_exits)
+                log.warning("worker %d (pid %s) exited with %s after %.0f s: starting "
+                            "another in %.1f s", number, worker.process.pid,
+                            worker.process.exitcode, ran, delay)
+                worker.restart_at = now + delay
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()  # SIGTERM: uvicorn finishes its requests and stops
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        for worker in pool:
+            if worker.process.is_alive():
+                worker.process.terminate()  # SIGTERM: uvicorn finishes its requests and stops
+        for worker in pool:
+            worker.process.join(timeout=30)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return status

@@ -15,6 +15,7 @@ import httpx2 as httpx
 import pytest
 
 from api.cli import build_parser, main
+from api.workers import MAX_RESTART_DELAY, restart_delay, reuse_port_supported
 
 
 def test_serve_options() -> None:
@@ -138,3 +139,45 @@ def test_a_bad_setting_is_named_without_a_traceback(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert named in err and "Traceback" not in err
+
+
+def _supervise(app: str, starts: Path, seconds: float) -> tuple[int | None, list[str]]:
+    """``run_workers`` (2 workers of ``app``) in a process of its own for at most
+    ``seconds``; its exit status (None: still running, stopped) and the starts seen."""
+    code = ("import sys; from api.workers import run_workers; "
+            f"sys.exit(run_workers(2, '127.0.0.1', {_free_port()}, app={app!r}))")
+    supervisor = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL,
+                                  env={**os.environ, "TALENTMATCH_TEST_STARTS": str(starts)})
+    try:
+        status: int | None = supervisor.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        status = None
+        supervisor.terminate()
+        supervisor.wait(timeout=30)
+    lines = starts.read_text().splitlines() if starts.exists() else []
+    return status, lines
+
+
+@pytest.mark.skipif(not reuse_port_supported(), reason="the supervisor runs on Linux only")
+@pytest.mark.parametrize("app", ["cannot_load", "fails_startup"])
+def test_a_worker_that_never_starts_stops_the_server(app: str, tmp_path: Path) -> None:
+    """Whatever its exit status (1: not loadable, 3: start-up failed), no busy restarts."""
+    status, starts = _supervise(f"tests.api.worker_apps:{app}", tmp_path / "starts", 60)
+    assert status == 1
+    assert 1 <= len(starts) <= 2  # each worker tried once at most, none replaced
+
+
+@pytest.mark.skipif(not reuse_port_supported(), reason="the supervisor runs on Linux only")
+def test_a_worker_that_keeps_dying_is_replaced_ever_more_slowly(tmp_path: Path) -> None:
+    _status, starts = _supervise("tests.api.worker_apps:dies_after_start",
+                                 tmp_path / "starts", 6)
+    assert _status is None  # still supervising
+    # 2 workers each living ~0.3 s: replaced at once they would start ~10 times each
+    # in 6 s; with delays of 0.5, 1, 2, 4 s, at most 5 each.
+    assert 4 <= len(starts) <= 10, starts
+
+
+def test_restart_delay_doubles_up_to_a_limit() -> None:
+    assert [restart_delay(n) for n in range(5)] == [0.0, 0.5, 1.0, 2.0, 4.0]
+    assert restart_delay(100) == MAX_RESTART_DELAY
