@@ -22,6 +22,7 @@ from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Trainee
 from api.services.index import MatchIndex, chunks
 from api.services.tables import MODELS, rows_from_frame, upsert
+from api.services.workbooks import workbook
 from matcher.schemas import SCHEMAS, Problem, validate
 
 _LINKS = {"postings": ("enterprise_id", Enterprise, "enterprises"),
@@ -154,7 +155,4 @@ def template(table: str, fmt: str) -> bytes:
     frame = SCHEMAS[table].template()
     if fmt == "csv":
         return frame.to_csv(index=False).encode("utf-8-sig")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=SCHEMAS[table].label)
-    return buffer.getvalue()
+    return workbook([(SCHEMAS[table].label, frame)])

@@ -6,7 +6,6 @@ later hire count as *through matching*), and audits the personal data shown.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pandas as pd
@@ -28,6 +27,7 @@ from api.schemas import (
 )
 from api.services.index import MatchIndex
 from api.services.store import audit_rows, get_or_404
+from api.services.workbooks import workbook
 from matcher import Filters
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
@@ -153,7 +153,4 @@ def shortlist_xlsx(result: Shortlist) -> bytes:
              "差距": "；".join(i.gaps)} for i in result.items]
     frame = pd.DataFrame(rows, columns=["排名", "学员编号", "姓名", "区域", "证书", "技能",
                                         "联系电话", "得分", "推荐理由", "差距"])
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="推荐名单")
-    return buffer.getvalue()
+    return workbook([("推荐名单", frame)])

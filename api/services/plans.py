@@ -13,7 +13,6 @@ personal data shown.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from api.services.plan_schemas import (
     UnlistedTrainee,
 )
 from api.services.store import audit
+from api.services.workbooks import workbook
 from matcher import Allocation, Filters, Recommendation, allocate, allocate_shortlists
 from matcher.matching import UnknownIdError
 
@@ -319,9 +319,4 @@ def plan_xlsx(plan: PlanPublic) -> bytes:
         facts += [("对照：独立名单预期就业人数", round(plan.independent_topk.objective, 2)),
                   ("对照：独立名单未列入的学员", plan.independent_topk.trainees_unlisted)]
     summary = pd.DataFrame(facts, columns=["项目", "值"])
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pairs.to_excel(writer, index=False, sheet_name="分配方案")
-        unlisted.to_excel(writer, index=False, sheet_name="未列入名单学员")
-        summary.to_excel(writer, index=False, sheet_name="方案概要")
-    return buffer.getvalue()
+    return workbook([("分配方案", pairs), ("未列入名单学员", unlisted), ("方案概要", summary)])

@@ -5,11 +5,12 @@ external resources: it opens offline and prints on A4)."""
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+
+from api.services.workbooks import workbook
 
 __all__ = ["annual_html", "annual_xlsx", "demand_xlsx"]
 
@@ -30,17 +31,7 @@ _TOTAL_LABELS = {"postings_opened": "新发布岗位数", "demanded": "需求人
 
 
 def _workbook(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets:
-            frame.to_excel(writer, index=False, sheet_name=name)
-            widths = {c: max([len(str(c)) * 2, *(len(str(v)) for v in frame[c])][:200])
-                      for c in frame.columns}
-            sheet = writer.sheets[name]
-            for i, column in enumerate(frame.columns):
-                letter = sheet.cell(row=1, column=i + 1).column_letter
-                sheet.column_dimensions[letter].width = min(max(widths[column], 8), 60)
-    return buffer.getvalue()
+    return workbook(sheets, fit_widths=True)
 
 
 def _courses_frame(courses: list[dict[str, Any]]) -> pd.DataFrame:
