@@ -30,16 +30,51 @@ _LINKS = {"postings": ("enterprise_id", Enterprise, "enterprises"),
           "trainees": ("course_id", Course, "courses")}
 
 
+#: Encodings a CSV is tried in: UTF-8 (with or without Excel's BOM), then GB18030, the
+#: superset of GBK that Chinese Excel writes when a sheet is saved as "CSV (逗号分隔)".
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _csv_text(content: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnprocessableError(
+        "文件编码无法识别：请用 Excel 另存为“CSV UTF-8（逗号分隔）”或直接上传 .xlsx 文件",
+        "the file's text encoding is neither UTF-8 nor GBK/GB18030: save it as "
+        "\"CSV UTF-8\" or upload the .xlsx file")
+
+
 def read_table(filename: str, content: bytes) -> pd.DataFrame:
+    """The uploaded table, every cell as text; a file that cannot be read is a 422 that
+    says what to do (in Chinese and English)."""
     name = filename.lower()
-    try:
-        if name.endswith((".xlsx", ".xlsm")):
+    if not content.strip():
+        raise UnprocessableError("文件是空的：请下载模板，填写后再上传",
+                                 "the file is empty: fill in the template and upload it")
+    if name.endswith((".xlsx", ".xlsm")):
+        try:
             return pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
-        if name.endswith((".csv", ".txt")):
-            return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
-                               encoding="utf-8-sig")
-    except Exception as exc:  # any reader failure is a file the user must fix
-        raise UnprocessableError(f"文件无法读取：{exc}", f"the file cannot be read: {exc}") from exc
+        except Exception as exc:  # not a workbook at all, or a damaged one
+            raise UnprocessableError(
+                "文件不是有效的 Excel（.xlsx）工作簿，或已损坏：请用 Excel 打开后另存为 .xlsx "
+                "再上传", f"the file is not a readable .xlsx workbook ({exc}): open it in "
+                "Excel, save it as .xlsx and upload it again") from exc
+    if name.endswith((".csv", ".txt")):
+        text = _csv_text(content)
+        try:
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError as exc:
+            raise UnprocessableError("文件中没有表头和数据：请下载模板，填写后再上传",
+                                     "the file has no header row and no data: fill in "
+                                     "the template and upload it") from exc
+        except Exception as exc:  # e.g. a row with more cells than the header
+            raise UnprocessableError(
+                f"CSV 文件格式有误：{exc}（请检查逗号和引号，或上传 .xlsx 文件）",
+                f"the CSV file is malformed: {exc} (check commas and quotes, or upload "
+                "the .xlsx file)") from exc
     raise UnprocessableError("只能上传 .csv 或 .xlsx 文件",
                              "only .csv and .xlsx files can be imported")
 
