@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from api.db import write_lock
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise, Trainee
+from api.models import Course, Enterprise, Placement, Trainee
 from api.services.index import MatchIndex, chunks
-from api.services.tables import MODELS, rows_from_frame, upsert
+from api.services.tables import MODELS, SHARE_CONTACT_COLUMNS, rows_from_frame, upsert
 from api.services.workbooks import workbook
 from matcher.schemas import SCHEMAS, Problem, validate
 
@@ -103,6 +103,53 @@ def _outside_areas(session: Session, rows: list[dict[str, Any]], data_rows: list
     return problems
 
 
+_CONSENTS = {"consent_recommend": "consent", "consent_share_contact": "consent_share_contact"}
+
+
+def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
+                          ) -> list[dict[str, Any]]:
+    """Keep what a roster must not undo, in ``rows`` (changed in place); what was kept.
+
+    A consent the trainee withdrew is not given back by re-importing an older roster
+    with 是 in it (withdrawing by import is fine; giving it again is the trainee's, or
+    staff's on the trainee's record with their word). A trainee with a recorded
+    placement stays 已就业 whatever status the file says (the placement would be
+    contradicted and the trainee offered jobs again).
+    """
+    ids = [r["id"] for r in rows]
+    stored = {t.id: t for chunk in chunks(ids) for t in session.execute(
+        select(Trainee.id, Trainee.consent_recommend, Trainee.consent_share_contact)
+        .where(Trainee.id.in_(chunk)))}
+    placed = {tid for chunk in chunks(ids) for tid in session.scalars(
+        select(Placement.trainee_id).where(Placement.trainee_id.in_(chunk)))}
+    schema = SCHEMAS["trainees"]
+    kept = []
+
+    def note(i: int, column: str, label: str, value: Any, reason_zh: str, reason_en: str
+             ) -> None:
+        kept.append({"row": i + 1, "excel_row": i + 2, "column": column, "label": label,
+                     "value": value, "reason_zh": reason_zh, "reason_en": reason_en})
+
+    for i, row in zip(data_rows, rows, strict=True):
+        before = stored.get(row["id"])
+        if before is None:
+            continue
+        for attr, column in _CONSENTS.items():
+            if row.get(attr) and not getattr(before, attr):
+                row[attr] = False
+                label = (schema.column(column).label if column == "consent"
+                         else SHARE_CONTACT_COLUMNS[1])
+                note(i, column, label, "是", "学员已撤回此项同意，导入不能恢复；如学员重新同意，"
+                     "请在学员信息中修改", "the trainee withdrew this consent and an import "
+                     "cannot give it back; if they consent again, change it on their record")
+        if row["id"] in placed and row.get("status") != "placed":
+            note(i, "status", schema.column("status").label, row.get("status"),
+                 "该学员已有就业登记，状态保持“已就业”", "this trainee has a recorded "
+                 "placement: the status stays placed")
+            row["status"] = "placed"
+    return kept
+
+
 def _deleted(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
              ) -> list[dict[str, Any]]:
     """Rows of trainees deleted at their request: an import must not bring their personal
@@ -147,6 +194,9 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
                                      "reason_zh":
                                          f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
                                      "reason_en": f"no such id in {parent_table}: import it first"})
+    kept: list[dict[str, Any]] = []
+    if table == "trainees" and not problems and rows:
+        kept = _keep_trainee_choices(session, rows, data_rows)
     existing = 0
     if not problems and rows:
         model = MODELS[table]
@@ -157,7 +207,8 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
                "dry_run": dry_run, "ok": not problems, "stored": False,
                "created": len(rows) - existing if not problems else 0,
                "updated": existing if not problems else 0,
-               "ignored_columns": list(report.ignored_columns), "problems": problems}
+               "ignored_columns": list(report.ignored_columns), "problems": problems,
+               "kept": kept}
     if problems:
         if dry_run:
             return summary

@@ -106,8 +106,8 @@ def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
                 continue
             parse = {"int": _int, "date": _date, "bool": _bool}.get(col.dtype, _text)
             row[_attr(table, col.name)] = parse(value)
-        if table == "trainees":
-            row["consent_share_contact"] = _bool(raw[share]) if share is not None else False
+        if table == "trainees" and share is not None:  # absent: the stored (or no) consent
+            row["consent_share_contact"] = _bool(raw[share])
         out.append(row)
     return out
 
