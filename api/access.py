@@ -14,6 +14,16 @@ assessment, and the status (seeking, placed, withdrawn) follows placements, whic
 and enterprises record. A trainee who wants no more offers withdraws their consent to be
 recommended, which takes them out of every shortlist at once.
 
+Writing an enterprise: an enterprise account changes only how it presents itself
+(:data:`ENTERPRISE_SELF_FIELDS`); its credit code, industry, area and the key-enterprise
+designation are the bureau's record (the plan's metrics count by them), set by staff.
+
+Recording a hire: staff record any hire. An enterprise records only the hire of a
+trainee shown to it for that posting (a ``recommended`` interaction of the pair is
+logged) who is not deleted and still consents to be recommended; anything else is the
+same 404 whether or not the trainee exists (:func:`check_hire`), so that hires neither
+reach trainees the enterprise was never shown nor tell which trainee ids exist.
+
 Contact details of a trainee go to admins, counselors (of the trainee's area) and the
 trainee, and to an enterprise only when the trainee separately consented to share them.
 List queries are narrowed here too (:func:`scope_postings`, :func:`scope_trainees`…), so
@@ -22,18 +32,20 @@ that a list never shows what a read of one object would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select
 
-from api.errors import ForbiddenError
+from api.errors import ForbiddenError, NotFoundError, not_found
 from api.models import Course, Enterprise, Posting, Trainee
+from matcher.schemas import SCHEMAS
 
 __all__ = ["Principal", "can_see_contact", "check_course_write", "check_enterprise",
-           "check_posting", "check_role", "check_shortlist", "check_suggestions",
-           "check_trainee", "check_trainee_update", "scope_enterprises", "scope_postings",
-           "scope_trainees"]
+           "check_enterprise_update", "check_hire", "check_posting", "check_role",
+           "check_shortlist", "check_suggestions", "check_trainee", "check_trainee_update",
+           "scope_enterprises", "scope_postings", "scope_trainees"]
 
 ROLE_LABELS = {"admin": "管理员（人社局）", "counselor": "就业指导员", "enterprise": "企业",
                "trainee": "学员"}
@@ -77,6 +89,30 @@ def check_enterprise(who: Principal, enterprise: Enterprise, *, write: bool = Fa
     if who.role == "trainee" and not write:
         return
     raise _deny("只能查看或修改本企业的信息", "you may only read or change your own enterprise")
+
+
+#: What an enterprise may change about itself (see the module docstring).
+ENTERPRISE_SELF_FIELDS = frozenset({"name"})
+
+
+def _enterprise_label(field: str) -> str:
+    return SCHEMAS["enterprises"].column(field).label
+
+
+def check_enterprise_update(who: Principal, enterprise: Enterprise,
+                            fields: dict[str, Any]) -> None:
+    """May ``who`` set ``fields`` (name → new value) of ``enterprise``?"""
+    check_enterprise(who, enterprise, write=True)
+    if who.role != "enterprise":
+        return
+    extra = sorted(set(fields) - ENTERPRISE_SELF_FIELDS)
+    if extra:
+        labels = "、".join(_enterprise_label(f) for f in extra)
+        raise ForbiddenError(
+            f"企业不能自行修改：{labels}（由人社局登记维护，如需变更请联系就业指导员）",
+            f"an enterprise cannot change {', '.join(extra)} itself: the bureau keeps "
+            "these; ask a job counselor to change them",
+            details=[{"field": f, "label": _enterprise_label(f)} for f in extra])
 
 
 def check_posting(who: Principal, posting: Posting, *, write: bool = False) -> None:
@@ -151,6 +187,36 @@ def check_interaction(who: Principal, posting: Posting, trainee: Trainee, kind: 
             and kind in ("viewed", "withdrawn"):
         return
     raise _deny("无权记录此求职进展", "you may not record this step for this posting and trainee")
+
+
+#: The same answer whether or not the trainee exists (nor says which it is).
+_NOT_HIREABLE = ("本岗位的推荐名单中没有这名可录用的学员：企业只能录用推荐给本岗位、且仍同意推荐的"
+                 "学员；如确已录用，请联系就业指导员登记",
+                 "no such trainee you may hire for this posting: an enterprise records hires "
+                 "only of trainees recommended for the posting who still consent to be "
+                 "recommended; if you did hire them, ask the job counselor to record it")
+
+
+def check_hire(who: Principal, posting: Posting, trainee_id: str, trainee: Trainee | None,
+               shown: Callable[[], bool]) -> Trainee:
+    """May ``who`` record the hire of ``trainee_id`` (``trainee``: its row, None if there
+    is none) for ``posting``? Returns the trainee.
+
+    ``shown()``: whether a ``recommended`` interaction of the pair is logged (asked only
+    of an enterprise; the caller flushes the log writer first). An enterprise gets the
+    same 404 for a trainee it may not hire as for one that does not exist.
+    """
+    if who.role == "enterprise":
+        if who.enterprise_id != posting.enterprise_id:
+            raise _deny("只能为本企业发布的岗位登记录用",
+                        "you may only record hires for your own postings")
+        if trainee is None or trainee.deleted_at is not None \
+                or not trainee.consent_recommend or not shown():
+            raise NotFoundError(*_NOT_HIREABLE)
+    elif trainee is None or trainee.deleted_at is not None:
+        raise not_found("学员", "trainee", trainee_id)
+    check_interaction(who, posting, trainee, "hired")
+    return trainee
 
 
 def can_see_contact(who: Principal, trainee: Trainee) -> bool:

@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session
 from api.access import Principal
 from api.db import GroupWriter
 from api.errors import UnauthorizedError, UnprocessableError
-from api.models import User
+from api.models import Trainee, User
 from api.security import read_token
 from api.services.index import MatchIndex
 from api.settings import Settings
 
 __all__ = ["BearerDep", "FreshLog", "IndexDep", "PageDep", "SecretKeyDep", "SessionDep",
-           "SettingsDep", "TokenUserDep", "UserDep", "WriterDep", "authenticate", "principal"]
+           "SettingsDep", "TokenUserDep", "UserDep", "WriterDep", "account_closed", "authenticate",
+           "principal"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -92,10 +93,15 @@ WriterDep = Annotated[GroupWriter, Depends(get_writer)]
 
 
 _USERS = User.__table__.c
+_TRAINEES = Trainee.__table__.c
 #: Every request pays for this look-up: built once, a Core statement (no ORM query
-#: compilation), executed on the session's connection.
+#: compilation), executed on the session's connection. ``trainee_deleted_at``: the
+#: account of a deleted trainee is closed (see :func:`account_closed`).
 _PRINCIPAL = select(_USERS.id, _USERS.username, _USERS.role, _USERS.enterprise_id,
-                    _USERS.trainee_id, _USERS.areas, _USERS.active
+                    _USERS.trainee_id, _USERS.areas, _USERS.active,
+                    _TRAINEES.deleted_at.label("trainee_deleted_at")
+                    ).select_from(User.__table__.outerjoin(
+                        Trainee.__table__, _TRAINEES.id == _USERS.trainee_id)
                     ).where(_USERS.id == bindparam("user_id"))
 
 
@@ -123,6 +129,8 @@ def token_user(secret_key: str, credentials: HTTPAuthorizationCredentials | None
 def principal(session: Session, user_id: int) -> Principal:
     """The active user ``user_id`` as access decisions see them, or 401."""
     user = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).first()
+    if user is not None and user.trainee_deleted_at is not None:
+        raise account_closed()
     if user is None or not user.active:
         raise _expired()
     return principal_of(user)  # type: ignore[arg-type]
@@ -138,6 +146,14 @@ def _expired() -> UnauthorizedError:
     return UnauthorizedError("登录已失效，请重新登录",
                              "the token is invalid or expired: sign in again",
                              headers=_CHALLENGE)
+
+
+def account_closed() -> UnauthorizedError:
+    """The account of a deleted trainee: closed with the record (sign-in and tokens)."""
+    return UnauthorizedError("该账号已注销：对应的学员信息已删除，不能再登录使用",
+                             "this account was closed: its trainee record was deleted, "
+                             "so it can no longer sign in or be used",
+                             headers=_CHALLENGE, code="account_closed")
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}

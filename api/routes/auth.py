@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.access import ROLE_LABELS
-from api.deps import SecretKeyDep, SessionDep, SettingsDep, UserDep
+from api.deps import SecretKeyDep, SessionDep, SettingsDep, UserDep, account_closed
 from api.errors import ApiError, UnauthorizedError
-from api.models import User
+from api.models import Trainee, User
 from api.schemas import LoginRequest, Token, UserPublic
 from api.security import issue_token, verify_password
 
@@ -17,6 +18,14 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 # Compared against when the user does not exist, so both cases take the same time.
 _DUMMY_HASH = ("scrypt$16384$8$1$00000000000000000000000000000000$"
                "0000000000000000000000000000000000000000000000000000000000000000")
+
+
+def _trainee_deleted(session: Session, user: User) -> bool:
+    """Is ``user`` the account of a deleted trainee (closed with the record)?"""
+    if user.trainee_id is None:
+        return False
+    trainee = session.get(Trainee, user.trainee_id)
+    return trainee is not None and trainee.deleted_at is not None
 
 
 @router.post("/login", response_model=Token)
@@ -33,6 +42,8 @@ def login(body: LoginRequest, request: Request, session: SessionDep,
                        status=429, code="rate_limited", headers={"Retry-After": str(wait)})
     user = session.scalar(select(User).where(User.username == body.username))
     ok = verify_password(body.password, user.password_hash if user else _DUMMY_HASH)
+    if user is not None and ok and _trainee_deleted(session, user):
+        raise account_closed()
     if user is None or not ok or not user.active:
         raise UnauthorizedError("用户名或密码错误", "wrong user name or password")
     limiter.succeeded(session, key)

@@ -57,7 +57,10 @@ def list_interactions(session: SessionDep, who: UserDep, paging: PageDep,
              response_model=PlacementPublic, dependencies=[FreshLog])
 def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
                      index: IndexDep) -> PlacementPublic:
-    """Hire a trainee for a posting: never beyond headcount, a trainee placed once."""
+    """Hire a trainee for a posting: never beyond headcount, a trainee placed once.
+
+    An enterprise records only the hire of a trainee recommended for its posting who
+    still consents (else 404: the job counselor records other hires)."""
     placement = outcomes.hire(session, index, who, body.posting_id, body.trainee_id)
     return PlacementPublic.model_validate(placement)
 

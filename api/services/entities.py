@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from api import access
@@ -18,7 +18,7 @@ from api.access import Principal
 from api.db import write_lock
 from api.deps import Paging
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise, Placement, Posting, Trainee, utcnow
+from api.models import Course, Enterprise, Placement, Posting, Trainee, User, utcnow
 from api.services.index import MatchIndex
 from api.services.store import (
     audit,
@@ -83,7 +83,7 @@ def update_enterprise(session: Session, who: Principal, key: str, patch: dict[st
                       ) -> Enterprise:
     write_lock(session)  # SQLite: take the write lock before reading
     e = get_or_404(session, Enterprise, key)
-    access.check_enterprise(who, e, write=True)
+    access.check_enterprise_update(who, e, patch)
     check_row(Enterprise, _apply_patch(e, patch))
     for k, v in patch.items():
         setattr(e, k, v)
@@ -262,7 +262,8 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
 
 
 def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str) -> None:
-    """Erase the trainee's personal data and take them out of every result at once.
+    """Erase the trainee's personal data and take them out of every result at once; their
+    accounts are closed (sign-in refused, tokens rejected).
 
     The row stays (anonymized) so that placements and plan metrics keep their counts.
     """
@@ -280,6 +281,10 @@ def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     if session.scalar(select(Placement.id).where(Placement.trainee_id == t.id)) is None:
         t.status = "withdrawn"
     t.deleted_at = utcnow()
+    # their accounts close with the record (api.deps.principal refuses them, also those
+    # of trainees deleted before accounts were closed here)
+    session.execute(update(User).where(User.trainee_id == t.id).values(active=False)
+                    .execution_options(synchronize_session=False))
     index.note(session, "trainee", [t.id])
     session.commit()
     index.catch_up(session)

@@ -70,13 +70,26 @@ def _already_placed(trainee_id: str) -> ConflictError:
                     code="already_placed")
 
 
+def _recommended(session: Session, posting_id: str, trainee_id: str) -> bool:
+    """Was the trainee shown for the posting (a ``recommended`` interaction logged)?
+
+    The log is written behind the requests: the hire routes flush this process's
+    writer first (:data:`api.deps.FreshLog`)."""
+    return session.scalar(select(Interaction.id).where(
+        Interaction.posting_id == posting_id, Interaction.trainee_id == trainee_id,
+        Interaction.kind == "recommended").limit(1)) is not None
+
+
 def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
          trainee_id: str) -> Placement:
-    """Record a hire, transactionally; 409 when the posting is full or the trainee placed."""
+    """Record a hire, transactionally; 409 when the posting is full or the trainee placed.
+
+    An enterprise hires only trainees shown to it for the posting
+    (:func:`api.access.check_hire`)."""
     write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
-    trainee = get_or_404(session, Trainee, trainee_id)
-    access.check_interaction(who, posting, trainee, "hired")
+    trainee = access.check_hire(who, posting, trainee_id, session.get(Trainee, trainee_id),
+                                lambda: _recommended(session, posting_id, trainee_id))
     if session.scalar(select(Placement.id).where(Placement.trainee_id == trainee_id)):
         raise _already_placed(trainee_id)
     if posting.status == "closed":
