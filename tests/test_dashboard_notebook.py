@@ -37,7 +37,7 @@ def test_dashboard_records_a_simulated_round(dashboard: object) -> None:
 
 
 @pytest.mark.parametrize(("tag", "expected"), [
-    ("placement-table", ["through_matching_share", "placement_rate", "宣汉县", "goal 80%"]),
+    ("placement-table", ["goal_share", "through_matching_share", "宣汉县", "goal 80%"]),
     ("supply-table", ["demand", "met", "satisfaction", "磷硫化工", "电子商务"]),
     ("training-table", ["trained", "target", "2025", "2027", "通川区"]),
 ], ids=["placement", "supply", "training"])

@@ -5,7 +5,10 @@ and the metrics endpoints agree:
 
 - training person-times of the year (graduates) against the annex target — the
   year's rows of :func:`~api.services.metrics.training`;
-- placement share through matching against 80 %, for the year's graduates so far: per
+- the placement goal against 80 %, for the year's graduates so far: the share of them
+  placed in the occupation they trained for (培训就业匹配率, as
+  :func:`~api.services.metrics.placement` judges it), with the share of placements made
+  through matching beside it; per
   area, :func:`~api.services.metrics.placement` by area at the year's end (or today)
   minus the same at the previous year's end (its counts are cumulative by graduation
   date); for the city, its ``by=period`` group of the year;
@@ -46,10 +49,14 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def _placement(counts: dict[str, int]) -> dict[str, Any]:
-    share = _share(counts["placed_through_matching"], counts["placed"])
-    return {**counts, "placement_rate": _share(counts["placed"], counts["graduates"]),
-            "through_matching_share": share, "goal": metrics.PLACEMENT_GOAL,
-            "meets_goal": share is not None and share >= metrics.PLACEMENT_GOAL}
+    """The goal as :func:`~api.services.metrics.placement` judges it: graduates placed in
+    the occupation they trained for, over all graduates (``goal_share``)."""
+    matching, graduates = counts["placed_matching_training"], counts["graduates"]
+    return {**counts, "placement_rate": _share(counts["placed"], graduates),
+            "through_matching_share": _share(counts["placed_through_matching"],
+                                             counts["placed"]),
+            "goal_share": _share(matching, graduates), "goal": metrics.PLACEMENT_GOAL,
+            "meets_goal": metrics.meets(matching, graduates, metrics.PLACEMENT_GOAL)}
 
 
 def _placement_by_area(session: Session, year: int, today: dt.date
@@ -79,9 +86,9 @@ def _supply_by_area(session: Session, period: Period) -> dict[str, dict[str, int
 
 
 def _supply(counts: dict[str, int]) -> dict[str, Any]:
-    rate = _share(counts["met"], counts["demand"])
-    return {**counts, "satisfaction": rate, "goal": metrics.SUPPLY_GOAL,
-            "meets_goal": rate is not None and rate >= metrics.SUPPLY_GOAL}
+    return {**counts, "satisfaction": _share(counts["met"], counts["demand"]),
+            "goal": metrics.SUPPLY_GOAL,
+            "meets_goal": metrics.meets(counts["met"], counts["demand"], metrics.SUPPLY_GOAL)}
 
 
 def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
@@ -117,7 +124,7 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
     return {
         "title": f"达州市技能人才培训与就业匹配年度报告（{year}年）",
         "year": year, "generated": today.isoformat(),
-        "goals": {"placement_through_matching": metrics.PLACEMENT_GOAL,
+        "goals": {"placement_matching_training": metrics.PLACEMENT_GOAL,
                   "key_industry_supply": metrics.SUPPLY_GOAL},
         "city": {"area": CITY,
                  "training": {"trained": trained, "target": target,
@@ -129,8 +136,8 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
         "demand_totals": survey["totals"],
         "notes": [
             "培训人次：当年结业学员人数，对照《实施方案》附件分年度目标",
-            "通过匹配就业占比：当年结业学员中已就业者里，录用前曾被系统推荐到该岗位的比例"
-            "（目标 ≥ 80%）",
+            "培训就业匹配率：当年结业学员中，在所学培训职业就业的比例（目标 ≥ 80%）",
+            "通过匹配就业占比：当年结业学员中已就业者里，录用前曾被系统推荐到该岗位的比例",
             "重点产业需求满足率：当年发布的重点产业岗位招聘人数中已录用的比例（目标 ≥ 90%）",
             "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员",
         ]}

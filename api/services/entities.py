@@ -265,7 +265,9 @@ def delete_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     """Erase the trainee's personal data and take them out of every result at once; their
     accounts are closed (sign-in refused, tokens rejected).
 
-    The row stays (anonymized) so that placements and plan metrics keep their counts.
+    The row stays (anonymized): the posting keeps its hire and the training person-times
+    their count; the placement metrics, which count people, leave it out
+    (:mod:`api.services.metrics`).
     """
     write_lock(session)  # SQLite: take the write lock before reading
     t = get_or_404(session, Trainee, key)

@@ -65,9 +65,11 @@ def _area_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "区域": a["area"], "培训人次": t["trained"] if t else None,
             "目标人次": t["target"] if t else None, "完成率": _pct(t["share"]) if t else "—",
             "结业学员": p["graduates"], "已就业": p["placed"],
+            "所学职业就业": p["placed_matching_training"],
+            "培训就业匹配率": _pct(p["goal_share"]),
+            "达到80%": "是" if p["meets_goal"] else "否",
             "通过匹配就业": p["placed_through_matching"],
             "通过匹配就业占比": _pct(p["through_matching_share"]),
-            "达到80%": "是" if p["meets_goal"] else "否",
             "重点产业需求人数": s["demand"], "已满足": s["met"],
             "需求满足率": _pct(s["satisfaction"]), "达到90%": "是" if s["meets_goal"] else "否"})
     return out
@@ -179,22 +181,23 @@ def annual_html(report: dict[str, Any]) -> str:
     cards = "".join([
         _card("培训人次 / 目标", f"{t['trained']:,} / {t['target']:,}",
               f"完成率 {_pct(t['share'])}", t["meets_target"]),
-        _card("通过匹配就业占比", _pct(p["through_matching_share"]),
-              f"{p['placed_through_matching']} / {p['placed']} 人；目标 ≥ 80%", p["meets_goal"]),
+        _card("培训就业匹配率", _pct(p["goal_share"]),
+              f"{p['placed_matching_training']} / {p['graduates']} 人；目标 ≥ 80%；通过匹配就业 "
+              f"{p['placed_through_matching']} / {p['placed']} 人", p["meets_goal"]),
         _card("重点产业需求满足率", _pct(s["satisfaction"]),
               f"{s['met']} / {s['demand']} 人；目标 ≥ 90%", s["meets_goal"])])
     trained = [(a["area"], float(a["training"]["trained"]), float(a["training"]["target"]))
                for a in areas if a["training"]]
-    placed = [(a["area"], a["placement"]["through_matching_share"] or 0.0, None)
-              for a in areas if a["placement"]["placed"]]
+    placed = [(a["area"], a["placement"]["goal_share"] or 0.0, None)
+              for a in areas if a["placement"]["graduates"]]
     supplied = [(a["area"], a["supply"]["satisfaction"] or 0.0, None)
                 for a in areas if a["supply"]["demand"]]
     gaps = [(f"{r['occupation']}·{r['area']}", float(r["gap"]), None)
             for r in report["shortages"]]
     charts = {
         "training": bar_chart("各区域培训人次（竖线为附件目标）", trained),
-        "placement": bar_chart("各区域通过匹配就业占比", placed, goal=0.8, percent=True)
-        if placed else "<p class=\"empty\">本年度尚无就业记录</p>",
+        "placement": bar_chart("各区域培训就业匹配率", placed, goal=0.8, percent=True)
+        if placed else "<p class=\"empty\">本年度尚无结业学员</p>",
         "supply": bar_chart("各区域重点产业需求满足率", supplied, goal=0.9, percent=True)
         if supplied else "<p class=\"empty\">本年度无重点产业岗位</p>",
         "shortages": bar_chart("最大缺口（人）", gaps)
@@ -218,7 +221,7 @@ def annual_html(report: dict[str, Any]) -> str:
 <h2>一、全市概况</h2><div class="cards">{cards}</div>
 <h2>二、分区域指标</h2>{_table(_area_rows(report), total=True)}
 <h2>三、培训人次对照目标</h2>{charts['training']}
-<h2>四、通过匹配就业占比（目标 ≥ 80%）</h2>{charts['placement']}
+<h2>四、培训就业匹配率（目标 ≥ 80%）</h2>{charts['placement']}
 <h2>五、重点产业需求满足率（目标 ≥ 90%）</h2>{charts['supply']}
 <h2>六、最大缺口</h2>{charts['shortages']}{_table(shortage_rows)}
 <h2>七、订单式培训建议</h2>{_table(course_rows)}
