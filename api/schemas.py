@@ -4,16 +4,42 @@ the paged list), with the Chinese labels people read next to the codes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from matcher.personal_data import personal_numbers
+from matcher.schema_tables import MASKED_NAME
 from matcher.scoring import FEATURE_LABELS
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["P0000001"])]
 Area = Annotated[str, Field(min_length=1, max_length=50, examples=["宣汉县"])]
 Text = Annotated[str, Field(max_length=2000)]
 Wage = Annotated[int, Field(ge=1000, le=100_000)]
+
+
+def _without_personal_numbers(value: str) -> str:
+    found = personal_numbers(value)
+    if found:
+        raise ValueError(
+            f"请勿在此填写{'、'.join(found)}（此栏会展示给企业）；联系电话请填在“联系电话”一栏 / "
+            "no ID or mobile numbers here (this text is shown to enterprises); a phone "
+            "number goes in contact")
+    return value
+
+
+def _masked(value: str) -> str:
+    if not re.fullmatch(MASKED_NAME, value):
+        raise ValueError("姓名须脱敏，如“张*”（一至两个汉字加星号）/ names must be masked, "
+                         "e.g. 张*")
+    return value
+
+
+#: A trainee's text that enterprises read (skills, certificates): no personal numbers.
+ShownText = Annotated[str, Field(max_length=2000), AfterValidator(_without_personal_numbers)]
+MaskedName = Annotated[str, Field(min_length=1, max_length=20, examples=["张*"]),
+                       AfterValidator(_masked)]
 
 POSTING_STATUS = {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}
 TRAINEE_STATUS = {"seeking": "求职中", "placed": "已就业", "withdrawn": "已退出"}
@@ -229,12 +255,12 @@ CoursesPublic = Page[CoursePublic]
 
 class TraineeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    masked_name: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    masked_name: MaskedName | None = None
     area: Area | None = None
     course_id: Id | None = None
     graduation_date: dt.date | None = None
-    certificates: Text | None = None
-    skills: Text | None = None
+    certificates: ShownText | None = None
+    skills: ShownText | None = None
     preferred_areas: Annotated[str, Field(max_length=200)] | None = None
     expected_wage: Wage | None = None
     status: Annotated[str, Field(pattern="^(seeking|placed|withdrawn)$")] | None = None
@@ -246,12 +272,12 @@ class TraineeUpdate(BaseModel):
 class TraineeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
-    masked_name: Annotated[str, Field(min_length=1, max_length=20, examples=["张*"])]
+    masked_name: MaskedName
     area: Area
     course_id: Id
     graduation_date: dt.date
-    certificates: Text | None = None
-    skills: Text | None = None
+    certificates: ShownText | None = None
+    skills: ShownText | None = None
     preferred_areas: Annotated[str, Field(max_length=200)] | None = None
     expected_wage: Wage | None = None
     status: Annotated[str, Field(pattern="^(seeking|placed|withdrawn)$")] = "seeking"

@@ -19,10 +19,14 @@ import pandas as pd
 from matcher.areas import AREA_ALIASES, area_names
 from matcher.industries import load_industries
 from matcher.levels import parse_level
+from matcher.personal_data import personal_numbers
 from matcher.uscc import is_valid_uscc
 
-__all__ = ["FAKE_PHONE_PREFIX", "FORBIDDEN_COLUMNS", "SCHEMAS", "Check", "Column",
-           "TableSchema"]
+__all__ = ["FAKE_PHONE_PREFIX", "FORBIDDEN_COLUMNS", "MASKED_NAME", "SCHEMAS", "Check",
+           "Column", "TableSchema"]
+
+#: A masked name: one or two Chinese characters and one to three asterisks (张*, 欧阳**).
+MASKED_NAME = r"[\u4e00-\u9fff]{1,2}[*＊]{1,3}"
 
 #: Every synthetic phone number is ``1009`` + 7 digits. Chinese mobile numbers begin
 #: with 13–19, so an 11-digit number beginning with 10 can never reach a subscriber.
@@ -153,6 +157,19 @@ def _phone(v: pd.Series, _t: pd.DataFrame, synthetic: bool) -> np.ndarray:
     return (fake | real).to_numpy(dtype=bool)
 
 
+def _without_personal_numbers(v: pd.Series, _t: pd.DataFrame, _s: bool) -> np.ndarray:
+    return v.astype(str).map(lambda x: not personal_numbers(x)).to_numpy(dtype=bool)
+
+
+#: Text shown to enterprises must not carry ID or mobile numbers
+#: (:func:`matcher.personal_data.personal_numbers`).
+_NO_PERSONAL_NUMBERS = Check(
+    _without_personal_numbers,
+    "请勿填写身份证号或手机号（此栏会展示给企业）；联系电话请填在“联系电话”一栏",
+    "no ID or mobile numbers here (this column is shown to enterprises); a phone number "
+    "goes in the contact column")
+
+
 def _enum(pairs: Mapping[str, str]) -> Check:
     allowed = set(pairs) | set(pairs.values())
     listing = "、".join(f"{k}/{v}" for k, v in pairs.items())
@@ -222,13 +239,13 @@ _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "trainees": ("学员", "trainee_id", (
         Column("trainee_id", "学员编号", checks=(_ID,)),
         Column("masked_name", "姓名（脱敏）", checks=(Check(
-            _regex(r"[\u4e00-\u9fff]{1,2}[*＊]{1,3}"), "姓名须脱敏，如“张*”",
+            _regex(MASKED_NAME), "姓名须脱敏，如“张*”",
             "names must be masked, e.g. 张*"),)),
         Column("area", "所属区域", checks=(_AREA,)),
         Column("course_id", "培训班次", checks=(_ID,)),
         Column("graduation_date", "结业日期", "date"),
-        Column("certificates", "证书", required=False),
-        Column("skills", "其他技能", required=False),
+        Column("certificates", "证书", required=False, checks=(_NO_PERSONAL_NUMBERS,)),
+        Column("skills", "其他技能", required=False, checks=(_NO_PERSONAL_NUMBERS,)),
         Column("preferred_areas", "意向区域", required=False, checks=(Check(
             _unique_values(_preferred), "意向区域须为达州的县（市、区）或“不限”，以“、”分隔",
             "preferred areas are areas of Dazhou or 不限, separated by 、"),)),
