@@ -11,6 +11,7 @@ request changed nothing, so it may be repeated with the same key.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -167,6 +168,9 @@ class _KeyedPosts(BaseHTTPMiddleware):
         if user_id is None:
             return await call_next(request)  # the route answers 401
         path = request.url.path
+        body = await request.body()  # kept for the route (Starlette replays it)
+        fingerprint = hashlib.sha256(b"\n".join([
+            b"POST", path.encode(), request.url.query.encode(), body])).hexdigest()
         sessions = app.state.sessionmaker
 
         def claim() -> Response | None:
@@ -176,9 +180,9 @@ class _KeyedPosts(BaseHTTPMiddleware):
                 stored = session.scalar(select(IdempotencyKey).where(
                     IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
                 if stored is not None:
-                    return _replay(stored, path)
+                    return _replay(stored, path, fingerprint)
                 session.add(IdempotencyKey(user_id=user_id, key=key, method="POST",
-                                           path=path))
+                                           path=path, fingerprint=fingerprint))
                 try:
                     session.commit()
                 except IntegrityError:
@@ -220,14 +224,14 @@ def _in_progress() -> JSONResponse:
         status_code=409)
 
 
-def _replay(stored: IdempotencyKey, path: str) -> Response:
-    if stored.status_code is None:
-        return _in_progress()
-    if stored.path != path:
+def _replay(stored: IdempotencyKey, path: str, fingerprint: str) -> Response:
+    if stored.path != path or stored.fingerprint not in (None, fingerprint):
         return JSONResponse(error_body(
             422, "key_reused", "该 Idempotency-Key 已用于另一请求，请为新请求换一个键",
             "this Idempotency-Key was used for another request: use a new key"),
             status_code=422)
+    if stored.status_code is None:
+        return _in_progress()
     content: Any = json.loads(stored.body) if stored.body else None
     return JSONResponse(content, status_code=stored.status_code,
                         headers={"Idempotent-Replayed": "true"})

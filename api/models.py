@@ -173,6 +173,9 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(200))
     method: Mapped[str] = mapped_column(String(10))
     path: Mapped[str] = mapped_column(String(500))
+    #: SHA-256 of the request (method, path, query, body): a key sent again with another
+    #: request is refused. None for keys stored before it was kept.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
