@@ -86,8 +86,13 @@ def values_of(obj: Base) -> dict[str, Any]:
 
 
 def require_absent(session: Session, model: type[Base], key: str) -> None:
-    if session.get(model, key) is not None:
+    row = session.get(model, key)
+    if row is not None:
         zh, en = _WHAT[model]  # type: ignore[index]
+        if getattr(row, "deleted_at", None) is not None:  # erased: its id is not reused
+            raise ApiError(f"{zh}编号 {key} 属于已删除的记录，不能再次使用，请换一个新编号",
+                           f"the id {key!r} belonged to a deleted {en} and is not reused: "
+                           "choose a new id", status=409, code="exists")
         raise ApiError(f"{zh}编号 {key} 已存在，请换一个编号或修改原记录",
                        f"a {en} with id {key!r} exists: choose another id or update it",
                        status=409, code="exists")

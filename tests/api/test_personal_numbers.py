@@ -56,3 +56,4 @@ def test_an_import_reports_the_row_and_column(client: TestClient, tokens: H) -> 
     assert not body["ok"]
     assert [(p["row"], p["column"]) for p in body["problems"]] == [(1, "skills")]
     assert "手机号" in body["problems"][0]["reason_zh"]
+

@@ -255,3 +255,20 @@ def test_the_account_of_a_trainee_deleted_earlier_is_closed_too(
         s.commit()
     _assert_closed(client, {"Authorization": f"Bearer {body['access_token']}"})
     assert _sign_in(client, username, password)[0] == 401
+
+
+_TRAINEE = {"id": "TP000009", "masked_name": "赵*", "area": "宣汉县",
+            "course_id": "C000001", "graduation_date": "2025-06-30"}
+
+
+def test_the_id_of_a_deleted_trainee_is_said_to_be_one(client: TestClient,
+                                                       tokens: dict[str, H]) -> None:
+    made = client.post("/api/v1/trainees", headers=tokens["counselor"],
+                       json=_TRAINEE)
+    assert made.status_code == 201, made.text
+    assert client.delete("/api/v1/trainees/TP000009",
+                         headers=tokens["counselor"]).status_code in (200, 204)
+    again = client.post("/api/v1/trainees", headers=tokens["counselor"],
+                        json=_TRAINEE)
+    assert again.status_code == 409
+    assert "已删除" in again.json()["error"]["message_zh"]
