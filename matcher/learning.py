@@ -33,7 +33,11 @@ _INTERVIEW_WEIGHT = 0.3
 
 
 class NotEnoughOutcomesError(MatcherError):
-    """The log holds too few outcomes to learn from."""
+    """The log holds too few outcomes to learn from; ``zh`` says what, in Chinese."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,9 @@ def train_scorer(matcher: Matcher, log: pd.DataFrame, *, test_size: float = 0.25
     hires = int(((labels["label"] == 1) & (labels["weight"] == 1.0)).sum())
     if hires < min_hires:
         raise NotEnoughOutcomesError(
-            f"{hires} hires logged; at least {min_hires} are needed to learn from outcomes")
+            f"{hires} hires of recommended trainees logged; at least {min_hires} are needed "
+            "to learn from outcomes (hires without a recommendation teach nothing)",
+            f"推荐后被录用的记录 {hires} 条，至少需要 {min_hires} 条（未经推荐的录用不能用于学习）")
     features = matcher.pair_features(labels["posting_id"].tolist(),
                                      labels["trainee_id"].tolist())
     y = labels["label"].to_numpy()
@@ -97,11 +103,13 @@ def train_scorer(matcher: Matcher, log: pd.DataFrame, *, test_size: float = 0.25
     if len(np.unique(groups)) < 2:  # one posting to learn from and one to test on, at least
         raise NotEnoughOutcomesError(
             "outcomes of one posting logged; at least two are needed to learn on some "
-            "postings and test on others")
+            "postings and test on others",
+            "只有一个岗位有推荐结果，至少需要两个（一部分用于学习，一部分用于检验）")
     split = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
     train, test = next(split.split(features.values, y, groups))
     if len(np.unique(y[test])) < 2 or len(np.unique(y[train])) < 2:
-        raise NotEnoughOutcomesError("the held-out postings have no outcomes of one kind")
+        raise NotEnoughOutcomesError("the held-out postings have no outcomes of one kind",
+                                     "检验用的岗位只有一种结果（全部录用或全部未录用），无法检验")
     scorer = LearnedScorer(random_state=random_state).fit(
         features.values[train], y[train], sample_weight=weight[train], groups=groups[train])
     p = scorer.predict_proba(features.values[test])[:, 1]

@@ -50,7 +50,7 @@ def train(session: SessionDep, who: UserDep, index: IndexDep, settings: Settings
         with index.lock:
             scorer, _metrics = train_scorer(index.matcher, log)
     except NotEnoughOutcomesError as exc:
-        raise ConflictError(f"录用结果不足，暂不能训练模型（{exc}）；继续使用加权评分",
+        raise ConflictError(f"录用结果不足，暂不能训练模型：{exc.zh}；继续使用加权评分",
                        f"not enough outcomes to train yet ({exc}); the weighted score keeps "
                        "serving", code="not_enough_outcomes") from None
     index.publish(session, scorer)

@@ -170,7 +170,9 @@ def test_model_info_and_training_without_outcomes(client: TestClient, tokens: H)
     assert info["scorer"] == "WeightedScorer" and info["reason_zh"]
     trained = client.post("/api/v1/model/train", headers=tokens["admin"])
     assert trained.status_code == 409
-    assert trained.json()["error"]["code"] == "not_enough_outcomes"
+    error = trained.json()["error"]
+    assert error["code"] == "not_enough_outcomes"
+    assert "推荐后被录用的记录" in error["message_zh"] and "hires" not in error["message_zh"]
     assert client.post("/api/v1/model/train", headers=tokens["counselor"]).status_code == 403
 
 

@@ -272,3 +272,13 @@ def test_the_id_of_a_deleted_trainee_is_said_to_be_one(client: TestClient,
                         json=_TRAINEE)
     assert again.status_code == 409
     assert "已删除" in again.json()["error"]["message_zh"]
+
+
+def test_a_trainee_is_told_in_chinese_which_fields_are_not_theirs(
+        client: TestClient, tokens: dict[str, H]) -> None:
+    me = client.get("/api/v1/auth/me", headers=tokens["trainee2"]).json()["trainee_id"]
+    refused = client.patch(f"/api/v1/trainees/{me}", headers=tokens["trainee2"],
+                           json={"status": "placed", "skills": "电工"})
+    assert refused.status_code == 403
+    message = refused.json()["error"]["message_zh"]
+    assert "状态" in message and "其他技能" in message and "status" not in message

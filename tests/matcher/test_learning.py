@@ -63,7 +63,7 @@ def test_train_scorer_holds_out_postings(logged: tuple[Matcher, pd.DataFrame]) -
 def test_too_few_outcomes_keep_the_weighted_scorer(logged: tuple[Matcher, pd.DataFrame]
                                                    ) -> None:
     matcher, log = logged
-    with pytest.raises(NotEnoughOutcomesError, match="hires logged"):
+    with pytest.raises(NotEnoughOutcomesError, match="hires of recommended trainees logged"):
         train_scorer(matcher, log, min_hires=10**6)
 
 
