@@ -91,6 +91,40 @@ _HTTP_MESSAGES = {
 }
 
 
+#: Chinese for pydantic's error types (``ctx`` values fill the braces).
+_VALIDATION_ZH = {
+    "missing": "必填", "extra_forbidden": "不能有此字段", "json_invalid": "JSON 格式有误",
+    "string_too_long": "最长 {max_length} 个字符", "string_too_short": "至少 {min_length} 个字符",
+    "string_pattern_mismatch": "格式不符", "string_type": "须为文本",
+    "greater_than_equal": "须 ≥ {ge}", "less_than_equal": "须 ≤ {le}",
+    "greater_than": "须 > {gt}", "less_than": "须 < {lt}",
+    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
+    "float_parsing": "须为数字", "float_type": "须为数字",
+    "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
+    "date_from_datetime_parsing": "须为日期，如 2025-06-30",
+    "date_parsing": "须为日期，如 2025-06-30", "date_type": "须为日期，如 2025-06-30",
+    "literal_error": "取值须为：{expected}", "enum": "取值须为：{expected}",
+    "too_long": "最多 {max_length} 项", "too_short": "至少 {min_length} 项",
+    "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象",
+}
+
+
+def validation_zh(error: Any) -> str:
+    """A person's reading of one of pydantic's errors, in Chinese."""
+    kind = str(error.get("type", ""))
+    if kind == "value_error":  # our validators' own (bilingual) messages
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    try:
+        return _VALIDATION_ZH[kind].format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return "取值无效"
+
+
+def _field(location: list[str]) -> str:
+    parts = [p for p in location if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "请求"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_request: Request, exc: ApiError) -> JSONResponse:
@@ -100,8 +134,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg"),
-                    "type": e.get("type")} for e in exc.errors()]
-        return _json(422, "invalid", "请求参数有误，请按 details 修改后重试",
+                    "message_zh": validation_zh(e), "type": e.get("type")}
+                   for e in exc.errors()]
+        fields = "；".join(f"{_field(d['location'])}：{d['message_zh']}" for d in details[:5])
+        return _json(422, "invalid", f"请求参数有误：{fields}。请修改后重试",
                      "the request is invalid: fix the fields listed in details", details)
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,0 +1,34 @@
+"""A request that fails validation says in Chinese which field and what to change."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+H = dict[str, dict[str, str]]
+
+
+@pytest.mark.parametrize(("path", "field", "says"), [
+    ("/api/v1/postings?page=0", "page", "须 ≥ 1"),
+    ("/api/v1/postings/P0000001/shortlist?k=0", "k", "须 ≥ 1"),
+    ("/api/v1/postings?page=abc", "page", "须为整数"),
+    ("/api/v1/postings/P0000001/shortlist?require_area=maybe", "require_area",
+     "须为 true 或 false"),
+])
+def test_a_bad_query_is_explained_in_chinese(client: TestClient, tokens: H, path: str,
+                                             field: str, says: str) -> None:
+    response = client.get(path, headers=tokens["counselor"])
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert f"{field}：{says}" in error["message_zh"], error["message_zh"]
+    assert all(d["message_zh"] for d in error["details"])
+
+
+def test_a_bad_body_names_every_field(client: TestClient, tokens: H) -> None:
+    response = client.post("/api/v1/trainees", headers=tokens["counselor"],
+                           json={"id": "TV000001", "masked_name": "赵*", "area": "宣汉县",
+                                 "graduation_date": "明年", "expected_wage": 50})
+    assert response.status_code == 422
+    message = response.json()["error"]["message_zh"]
+    assert "course_id：必填" in message and "graduation_date：须为日期" in message
+    assert "expected_wage：须 ≥ 1000" in message
