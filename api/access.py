@@ -18,11 +18,14 @@ Writing an enterprise: an enterprise account changes only how it presents itself
 (:data:`ENTERPRISE_SELF_FIELDS`); its credit code, industry, area and the key-enterprise
 designation are the bureau's record (the plan's metrics count by them), set by staff.
 
-Recording a hire: staff record any hire. An enterprise records only the hire of a
-trainee shown to it for that posting (a ``recommended`` interaction of the pair is
-logged) who is not deleted and still consents to be recommended; anything else is the
-same 404 whether or not the trainee exists (:func:`check_hire`), so that hires neither
-reach trainees the enterprise was never shown nor tell which trainee ids exist.
+Recording a step or a hire: staff record any. An enterprise records steps (viewed,
+contacted, interviewed, rejected …) and hires only for a trainee shown to it for that
+posting (a ``recommended`` interaction of the pair is logged) who is not deleted;
+anything else is the same 404 whether or not the trainee exists
+(:func:`check_outcome`), so that an enterprise neither reaches trainees it was never
+shown nor learns which trainee ids exist. A trainee who withdrew their consent to be
+recommended after being shown can still be recorded as interviewed or hired: the
+consent is about being recommended, and the hire is a fact.
 
 Contact details of a trainee go to admins, counselors (of the trainee's area) and the
 trainee, and to an enterprise only when the trainee separately consented to share them.
@@ -43,7 +46,7 @@ from api.models import Course, Enterprise, Posting, Trainee
 from matcher.schemas import SCHEMAS
 
 __all__ = ["Principal", "can_see_contact", "check_course_write", "check_enterprise",
-           "check_enterprise_update", "check_hire", "check_posting", "check_role",
+           "check_enterprise_update", "check_outcome", "check_posting", "check_role",
            "check_shortlist", "check_suggestions", "check_trainee", "check_trainee_update",
            "scope_enterprises", "scope_postings", "scope_trainees"]
 
@@ -200,32 +203,31 @@ def check_interaction(who: Principal, posting: Posting, trainee: Trainee, kind: 
 
 
 #: The same answer whether or not the trainee exists (nor says which it is).
-_NOT_HIREABLE = ("本岗位的推荐名单中没有这名可录用的学员：企业只能录用推荐给本岗位、且仍同意推荐的"
-                 "学员；如确已录用，请联系就业指导员登记",
-                 "no such trainee you may hire for this posting: an enterprise records hires "
-                 "only of trainees recommended for the posting who still consent to be "
-                 "recommended; if you did hire them, ask the job counselor to record it")
+_NOT_SHOWN = ("本岗位的推荐名单中没有这名学员：企业只能为推荐给本岗位的学员登记求职进展或录用；"
+              "如确有其事，请联系就业指导员登记",
+              "no such trainee on this posting's shortlists: an enterprise records steps and "
+              "hires only of trainees recommended for the posting; if it did happen, ask "
+              "the job counselor to record it")
 
 
-def check_hire(who: Principal, posting: Posting, trainee_id: str, trainee: Trainee | None,
-               shown: Callable[[], bool]) -> Trainee:
-    """May ``who`` record the hire of ``trainee_id`` (``trainee``: its row, None if there
-    is none) for ``posting``? Returns the trainee.
+def check_outcome(who: Principal, posting: Posting, trainee_id: str, trainee: Trainee | None,
+                  kind: str, shown: Callable[[], bool]) -> Trainee:
+    """May ``who`` record step ``kind`` (``hired``: the hire) of ``trainee_id``
+    (``trainee``: its row, None if there is none) for ``posting``? Returns the trainee.
 
     ``shown()``: whether a ``recommended`` interaction of the pair is logged (asked only
     of an enterprise; the caller flushes the log writer first). An enterprise gets the
-    same 404 for a trainee it may not hire as for one that does not exist.
+    same 404 for a trainee it was not shown as for one that does not exist.
     """
-    if who.role == "enterprise":
+    if who.role == "enterprise" and kind not in ("recommended", "withdrawn"):
         if who.enterprise_id != posting.enterprise_id:
-            raise _deny("只能为本企业发布的岗位登记录用",
-                        "you may only record hires for your own postings")
-        if trainee is None or trainee.deleted_at is not None \
-                or not trainee.consent_recommend or not shown():
-            raise NotFoundError(*_NOT_HIREABLE)
+            raise _deny("只能为本企业发布的岗位登记求职进展或录用",
+                        "you may only record steps and hires for your own postings")
+        if trainee is None or trainee.deleted_at is not None or not shown():
+            raise NotFoundError(*_NOT_SHOWN)
     elif trainee is None or trainee.deleted_at is not None:
         raise not_found("学员", "trainee", trainee_id)
-    check_interaction(who, posting, trainee, "hired")
+    check_interaction(who, posting, trainee, kind)
     return trainee
 
 

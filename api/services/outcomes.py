@@ -37,8 +37,8 @@ def record(session: Session, index: MatchIndex, who: Principal, kind: str, posti
         return hire(session, index, who, posting_id, trainee_id)
     write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
-    trainee = get_or_404(session, Trainee, trainee_id)
-    access.check_interaction(who, posting, trainee, kind)
+    access.check_outcome(who, posting, trainee_id, session.get(Trainee, trainee_id), kind,
+                         lambda: _recommended(session, posting_id, trainee_id))
     event = Interaction(kind=kind, posting_id=posting_id, trainee_id=trainee_id,
                         actor_id=who.user_id)
     session.add(event)
@@ -85,11 +85,11 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
     """Record a hire, transactionally; 409 when the posting is full or the trainee placed.
 
     An enterprise hires only trainees shown to it for the posting
-    (:func:`api.access.check_hire`)."""
+    (:func:`api.access.check_outcome`)."""
     write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
-    trainee = access.check_hire(who, posting, trainee_id, session.get(Trainee, trainee_id),
-                                lambda: _recommended(session, posting_id, trainee_id))
+    trainee = access.check_outcome(who, posting, trainee_id, session.get(Trainee, trainee_id),
+                                   "hired", lambda: _recommended(session, posting_id, trainee_id))
     if session.scalar(select(Placement.id).where(Placement.trainee_id == trainee_id)):
         raise _already_placed(trainee_id)
     if posting.status == "closed":

@@ -88,8 +88,10 @@ def test_enterprise_cannot_hire_a_trainee_never_shown_and_learns_nothing(
     assert _status(store_app, tid) == ("seeking", False)
 
 
-def test_enterprise_cannot_hire_a_shown_trainee_who_withdrew_consent_or_was_deleted(
+def test_enterprise_cannot_hire_a_deleted_trainee_but_one_who_withdrew_consent_since(
         store_app: FastAPI, uat: tuple[TestClient, dict[str, H]]) -> None:
+    """Consent is about being recommended: a trainee shown, interviewed and hired who
+    withdrew it meanwhile (no more offers, please) is still recorded as hired."""
     client, tokens = uat
     pid = _new_posting(client, tokens["enterprise1"])
     withdrew, deleted = _free_trainees(store_app, 2)
@@ -98,11 +100,35 @@ def test_enterprise_cannot_hire_a_shown_trainee_who_withdrew_consent_or_was_dele
                         headers=tokens["counselor"]).status_code == 200
     assert client.delete(f"/api/v1/trainees/{deleted}",
                          headers=tokens["admin"]).status_code == 200
-    for tid in (withdrew, deleted):
-        response = client.post("/api/v1/placements", headers=tokens["enterprise1"],
-                               json={"posting_id": pid, "trainee_id": tid})
-        assert response.status_code == 404, response.text
-        assert not _status(store_app, tid)[1]
+    response = client.post("/api/v1/placements", headers=tokens["enterprise1"],
+                           json={"posting_id": pid, "trainee_id": deleted})
+    assert response.status_code == 404, response.text
+    assert not _status(store_app, deleted)[1]
+    response = client.post("/api/v1/placements", headers=tokens["enterprise1"],
+                           json={"posting_id": pid, "trainee_id": withdrew})
+    assert response.status_code == 201, response.text
+
+
+def test_enterprise_logs_steps_only_of_trainees_it_was_shown(
+        store_app: FastAPI, uat: tuple[TestClient, dict[str, H]]) -> None:
+    client, tokens = uat
+    pid = _new_posting(client, tokens["enterprise1"])
+    shown, never = _free_trainees(store_app, 2)
+    _recommend(store_app, pid, shown)
+    for kind in ("contacted", "interviewed"):
+        step = {"kind": kind, "posting_id": pid}
+        refused = client.post("/api/v1/interactions", headers=tokens["enterprise1"],
+                              json=step | {"trainee_id": never})
+        missing = client.post("/api/v1/interactions", headers=tokens["enterprise1"],
+                              json=step | {"trainee_id": "T9999999"})
+        assert refused.status_code == missing.status_code == 404
+        assert refused.json() == missing.json()  # nothing told about which ids exist
+        logged = client.post("/api/v1/interactions", headers=tokens["enterprise1"],
+                             json=step | {"trainee_id": shown})
+        assert logged.status_code == 201, logged.text
+    staff = client.post("/api/v1/interactions", headers=tokens["counselor"],
+                        json={"kind": "contacted", "posting_id": pid, "trainee_id": never})
+    assert staff.status_code == 201, staff.text
 
 
 def test_enterprise_cannot_hire_for_a_posting_a_trainee_was_shown_for_elsewhere(
