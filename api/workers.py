@@ -11,7 +11,7 @@ the kernel spreads new connections over the workers that listen (gunicorn's
 ``--reuse-port``, nginx's ``reuseport``). A worker starts listening only once its
 application has started (its index built), so no connection waits on a worker that is
 still starting. One that dies is replaced, after a growing delay if it keeps dying soon
-after it started; one that dies before it has started stops the server.
+after it started; a first worker that dies before it has started stops the server.
 
 Linux only: elsewhere :func:`reuse_port_supported` is false and the CLI uses uvicorn's
 supervisor.
@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import signal
 import socket
 import sys
-import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.synchronize import Event as EventType
+from multiprocessing.sharedctypes import Synchronized
 from types import FrameType
 
 import uvicorn
@@ -66,19 +66,21 @@ def _socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
 
 class _Server(uvicorn.Server):
     """A uvicorn server that says when it has started (its application's start-up done,
-    its socket listening)."""
+    its socket listening): it sets a byte of shared memory the supervisor reads without
+    a lock (a worker killed at any moment can leave no lock held)."""
 
-    def __init__(self, config: uvicorn.Config, ready: EventType) -> None:
+    def __init__(self, config: uvicorn.Config, ready: Synchronized[int]) -> None:
         super().__init__(config)
         self._ready = ready
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started:
-            self._ready.set()
+            self._ready.value = 1
 
 
-def _worker(host: str, port: int, log_level: str, app: str, ready: EventType) -> None:
+def _worker(host: str, port: int, log_level: str, app: str, ready: Synchronized[int]
+            ) -> None:
     """One worker process: its own socket on the port, bound now, listening once started."""
     try:
         sock = _socket(host, port, reuse_port=True)
@@ -95,10 +97,15 @@ class _Worker:
     """A worker process as the supervisor follows it."""
 
     process: multiprocessing.process.BaseProcess
-    ready: EventType  #: set by the process once started
+    ready: Synchronized[int]  #: 1 once the process has started
     quick_exits: int = 0  #: its predecessors' exits soon after they started, in a row
+    replacement: bool = False  #: a worker of this slot has started before
     ready_at: float | None = None  #: when the supervisor first saw it started
     restart_at: float | None = None  #: when to replace it (it has exited)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.ready.value)
 
 
 def restart_delay(quick_exits: int) -> float:
@@ -109,18 +116,29 @@ def restart_delay(quick_exits: int) -> float:
     return min(MAX_RESTART_DELAY, 0.5 * 2.0 ** (quick_exits - 1))
 
 
+def _exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with status {code}"
+
+
 def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
                 app: str = "api.app:create_app") -> int:
     """Run ``workers`` processes of the factory ``app`` until SIGINT or SIGTERM; the exit
     status.
 
     The port is checked first with an ordinary socket, so that another server already
-    on it is reported instead of sharing the port. A worker that exits before it has
-    started (whatever its status: the application could not be loaded, its start-up
+    on it is reported instead of sharing the port. A first worker that exits before it
+    has started (whatever its status: the application could not be loaded, its start-up
     failed, the port was taken) stops the server with status 1, since every replacement
-    would fail the same way. A worker that exits later is replaced; if it had run for
-    less than :data:`QUICK_EXIT_SECONDS`, after :func:`restart_delay` (a worker that
-    keeps crashing is not restarted in a busy loop).
+    would fail the same way. A worker that exits later is replaced, and so is a
+    replacement that exits before it has started (a worker killed for memory may see its
+    replacement killed too, or the store may be briefly unreachable: the server that is
+    up keeps serving); when one keeps exiting within :data:`QUICK_EXIT_SECONDS` of
+    starting, after a growing :func:`restart_delay`, not in a busy loop.
     """
     try:
         _socket(host, port, reuse_port=False).close()
@@ -129,45 +147,52 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
               "the server using it or choose another --port", file=sys.stderr)
         return 1
     context = multiprocessing.get_context("spawn")
-    stop = threading.Event()
+    # Set by the handler, read by the loop: a plain flag (an Event's lock, taken by a
+    # handler that interrupts the loop's own wait on it, could deadlock).
+    stopping: list[int] = []
 
-    def start(number: int, quick_exits: int = 0) -> _Worker:
-        ready = context.Event()
+    def start(number: int, quick_exits: int = 0, *, replacement: bool = False) -> _Worker:
+        ready: Synchronized[int] = context.Value("b", 0, lock=False)  # type: ignore[assignment]
         process = context.Process(target=_worker, args=(host, port, log_level, app, ready),
                                   name=f"talentmatch-worker-{number}")
         process.start()
-        return _Worker(process, ready, quick_exits)
+        return _Worker(process, ready, quick_exits, replacement)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
+        stopping.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     pool = [start(n) for n in range(workers)]
     status = 0
     try:
-        while not stop.wait(0.2):
+        while not stopping:
+            # Wakes at once when a worker dies (its sentinel), else every 0.2 s.
+            multiprocessing.connection.wait(
+                [w.process.sentinel for w in pool if w.restart_at is None], timeout=0.2)
             now = time.monotonic()
             for number, worker in enumerate(pool):
-                if worker.ready_at is None and worker.ready.is_set():
+                if worker.ready_at is None and worker.started:
                     worker.ready_at = now
                 if worker.restart_at is not None:
-                    if now >= worker.restart_at:
-                        pool[number] = start(number, worker.quick_exits)
+                    if now >= worker.restart_at and not stopping:
+                        pool[number] = start(number, worker.quick_exits, replacement=True)
                     continue
                 if worker.process.is_alive():
                     continue
-                if not worker.ready.is_set():
-                    log.error("worker %d exited with %s before it had started (its error "
-                              "is above): stopping", number, worker.process.exitcode)
-                    stop.set()
+                how = _exit_text(worker.process.exitcode)
+                if not worker.started and not worker.replacement:
+                    log.error("worker %d %s before it had started (its log is above): "
+                              "stopping", number, how)
+                    stopping.append(0)
                     status = 1
                     break
-                ran = now - (worker.ready_at if worker.ready_at is not None else now)
+                ran = now - worker.ready_at if worker.ready_at is not None else 0.0
                 worker.quick_exits = worker.quick_exits + 1 if ran < QUICK_EXIT_SECONDS else 0
                 delay = restart_delay(worker.quick_exits)
-                log.warning("worker %d (pid %s) exited with %s after %.0f s: starting "
-                            "another in %.1f s", number, worker.process.pid,
-                            worker.process.exitcode, ran, delay)
+                log.warning("worker %d (pid %s) %s %s: starting another in %.1f s", number,
+                            worker.process.pid, how,
+                            f"after {ran:.1f} s" if worker.started else "while starting",
+                            delay)
                 worker.restart_at = now + delay
     finally:
         for worker in pool:

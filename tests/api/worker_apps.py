@@ -45,3 +45,20 @@ def dies_after_start() -> Starlette:
         yield
 
     return Starlette(lifespan=lifespan)
+
+
+def dies_then_cannot_start() -> Starlette:
+    """Starts once, dies (as if killed for memory); every replacement fails to start."""
+    starts = Path(os.environ["TALENTMATCH_TEST_STARTS"])
+    first = not starts.exists() or "started" not in starts.read_text(encoding="utf-8")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if not first:
+            _record("startup")
+            raise RuntimeError("the store is unreachable for now")
+        _record("started")
+        threading.Timer(0.3, os._exit, args=(70,)).start()
+        yield
+
+    return Starlette(lifespan=lifespan)
