@@ -156,9 +156,12 @@ def _supply(session: Session, period: Period) -> pd.DataFrame:
     return people
 
 
-def _willing(preferred: str | None) -> frozenset[str] | None:
-    """The areas a person would work in besides their own; None: anywhere."""
-    names = frozenset(a.strip() for a in re.split(r"[、,，;；/\s]+", preferred or "") if a.strip())
+def _willing(preferred: object) -> frozenset[str] | None:
+    """The areas a person would work in besides their own; None: anywhere (also when none
+    were given: the column is read through pandas, where a missing text is NaN)."""
+    if not isinstance(preferred, str):
+        return None
+    names = frozenset(a.strip() for a in re.split(r"[、,，;；/\s]+", preferred) if a.strip())
     return None if not names or names & _ANYWHERE else names
 
 
