@@ -51,7 +51,9 @@ class Column:
 
     ``dtype`` is ``str``, ``int``, ``date`` or ``bool``. Empty cells of a required
     column are errors; empty optional cells skip the checks. ``unique``: a value may
-    appear only once (the table's key always is).
+    appear only once (the table's key always is). ``choices``: code → Chinese label of
+    a column that takes one of them; a cell may hold either, and :meth:`code_of` reads
+    it as the code.
     """
 
     name: str
@@ -60,6 +62,26 @@ class Column:
     required: bool = True
     checks: tuple[Check, ...] = ()
     unique: bool = False
+    choices: Mapping[str, str] | None = None
+
+    def code_of(self, value: str | None) -> str | None:
+        """The code a cell of a ``choices`` column means (its label or the code, in any
+        case), or the value unchanged.
+
+        Examples
+        --------
+        >>> SCHEMAS["postings"].column("status").code_of("招聘中")
+        'open'
+        >>> SCHEMAS["postings"].column("status").code_of(" Filled ")
+        'filled'
+        """
+        if value is None or not self.choices:
+            return value
+        text = value.strip()
+        for code, label in self.choices.items():
+            if text.lower() == code.lower() or text == label:
+                return code
+        return value
 
 
 @dataclass(frozen=True)
@@ -176,6 +198,11 @@ def _enum(pairs: Mapping[str, str]) -> Check:
     return Check(_within(allowed, case=False), f"取值须为 {listing}", f"must be one of {listing}")
 
 
+def _choice(name: str, label: str, pairs: Mapping[str, str]) -> Column:
+    """A column taking one of ``pairs`` (code → Chinese label), as code or label."""
+    return Column(name, label, checks=(_enum(pairs),), choices=pairs)
+
+
 _ID = Check(_regex(r"[A-Za-z0-9_-]{1,32}"), "编号只能含字母、数字、-、_（最多32位）",
             "ids are 1–32 letters, digits, - or _")
 _AREA = Check(_within(_areas), "不是达州的县（市、区）或开发区", "not an area of Dazhou")
@@ -214,15 +241,14 @@ _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         Column("opened", "发布日期", "date"),
         Column("closes", "截止日期", "date", checks=(Check(
             _not_before("opened"), "截止日期早于发布日期", "closes before it opened"),)),
-        Column("status", "状态", checks=(_enum(
-            {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}),)),
+        _choice("status", "状态", {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}),
     )),
     "courses": ("培训班", "course_id", (
         Column("course_id", "班次编号", checks=(_ID,)),
         Column("provider", "培训机构"),
-        Column("provider_kind", "机构类型", checks=(_enum(
-            {"training_base": "公共实训基地", "master_studio": "技能大师工作室",
-             "enterprise_centre": "企业培训中心", "vocational_school": "职业院校"}),)),
+        _choice("provider_kind", "机构类型",
+                {"training_base": "公共实训基地", "master_studio": "技能大师工作室",
+                 "enterprise_centre": "企业培训中心", "vocational_school": "职业院校"}),
         Column("occupation", "培训职业（工种）"),
         Column("occupation_code", "职业编码", required=False, checks=(Check(
             _regex(r"\d-\d{2}-\d{2}-\d{2}"), "职业编码格式应为 6-18-02-04",
@@ -252,8 +278,7 @@ _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         Column("expected_wage", "期望月薪", "int", required=False, checks=(Check(
             _between(1_000, 100_000), "月薪须在 1000–100000 元之间",
             "monthly wage must be 1,000–100,000 CNY"),)),
-        Column("status", "状态", checks=(_enum(
-            {"seeking": "求职中", "placed": "已就业", "withdrawn": "已退出"}),)),
+        _choice("status", "状态", {"seeking": "求职中", "placed": "已就业", "withdrawn": "已退出"}),
         Column("consent", "同意推荐", "bool"),
         Column("contact", "联系电话", required=False, checks=(Check(
             _phone, "电话号码无效（样例数据须为 1009 开头的虚构号码）",

@@ -105,7 +105,11 @@ def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
                 row[col.name] = _text(value, fold=False)
                 continue
             parse = {"int": _int, "date": _date, "bool": _bool}.get(col.dtype, _text)
-            row[_attr(table, col.name)] = parse(value)
+            parsed = parse(value)
+            # 招聘中 / OPEN / open are all the code "open" (a label stored as it was
+            # matched no filter, no status rule and no index)
+            row[_attr(table, col.name)] = (col.code_of(parsed) if isinstance(parsed, str)
+                                           else parsed)
         if table == "trainees" and share is not None:  # absent: the stored (or no) consent
             row["consent_share_contact"] = _bool(raw[share])
         out.append(row)

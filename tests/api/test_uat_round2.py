@@ -17,3 +17,36 @@ def test_reports_take_a_trainee_who_gave_no_preferred_areas(client: TestClient,
                  "/api/v1/reports/annual?year=2026"):
         response = client.get(path, headers=tokens["admin"])
         assert response.status_code == 200, (path, response.text)
+
+
+def _import(client: TestClient, tokens: H, table: str, text: str) -> dict:
+    response = client.post(f"/api/v1/imports/{table}?dry_run=false", headers=tokens["admin"],
+                           files={"file": ("t.csv", text.encode("utf-8-sig"), "text/csv")})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_imported_chinese_labels_are_stored_as_codes(client: TestClient, tokens: H) -> None:
+    _import(client, tokens, "courses",
+            "班次编号,培训机构,机构类型,培训职业（工种）,职业编码,培训等级,所在区域,开班日期,结业日期\n"
+            "CL000001,达州市公共实训基地,公共实训基地,焊工,6-18-02-04,四级/中级工,通川区,"
+            "2025-03-01,2025-05-30\n")
+    _import(client, tokens, "postings",
+            "岗位编号,企业编号,岗位名称,任职要求,招聘人数,月薪下限,月薪上限,工作地点,最低技能等级,"
+            "发布日期,截止日期,状态\n"
+            "PL000001,E000001,电焊工,持焊工证,2,4000,6000,通川区,四级/中级工,2026-01-01,"
+            "2030-12-31,招聘中\n"
+            "PL000002,E000001,电焊工,持焊工证,2,4000,6000,通川区,,2026-01-01,2030-12-31,FILLED\n")
+    _import(client, tokens, "trainees",
+            "学员编号,姓名（脱敏）,所属区域,培训班次,结业日期,证书,其他技能,意向区域,期望月薪,状态,同意推荐\n"
+            "TL000001,王*,通川区,CL000001,2025-05-30,焊工 四级/中级工,,不限,5000,求职中,是\n")
+    course = client.get("/api/v1/courses/CL000001", headers=tokens["admin"]).json()
+    assert course["provider_kind"] == "training_base"
+    statuses = {pid: client.get(f"/api/v1/postings/{pid}", headers=tokens["admin"]).json()
+                ["status"] for pid in ("PL000001", "PL000002")}
+    assert statuses == {"PL000001": "open", "PL000002": "filled"}
+    trainee = client.get("/api/v1/trainees/TL000001", headers=tokens["admin"]).json()
+    assert trainee["status"] == "seeking"
+    shortlist = client.get("/api/v1/postings/PL000001/shortlist?k=100&require_area=false",
+                           headers=tokens["admin"]).json()["items"]
+    assert "TL000001" in {i["trainee_id"] for i in shortlist}  # indexed as seeking, open
