@@ -153,6 +153,17 @@ def update_posting(session: Session, index: MatchIndex, who: Principal, key: str
     if values["headcount"] < p.hired:
         raise UnprocessableError(f"招聘人数不能少于已录用人数 {p.hired}",
                             f"headcount cannot be below the {p.hired} already hired")
+    full = p.hired >= values["headcount"]
+    if values["status"] == "open" and full:
+        if patch.get("status") == "open":
+            raise UnprocessableError(
+                f"岗位已招满（已录用 {p.hired} / 招聘 {values['headcount']} 人），不能设为招聘中："
+                "请同时增加招聘人数", f"the posting is full ({p.hired} of "
+                f"{values['headcount']} hired): raise the headcount to open it again")
+        patch["status"] = "filled"  # no place left: what a hire filling it would do
+    elif values["status"] == "filled" and not full and "status" not in patch \
+            and "headcount" in patch and p.hired > 0:
+        patch["status"] = "open"  # places added to a posting its hires had filled
     reading = read_posting(index.normalizer, values["title"], values.get("requirements") or "",
                            values.get("min_level"))
     patch["occupation_code"] = reading.occupation.code if reading.occupation else None

@@ -50,3 +50,29 @@ def test_imported_chinese_labels_are_stored_as_codes(client: TestClient, tokens:
     shortlist = client.get("/api/v1/postings/PL000001/shortlist?k=100&require_area=false",
                            headers=tokens["admin"]).json()["items"]
     assert "TL000001" in {i["trainee_id"] for i in shortlist}  # indexed as seeking, open
+
+
+def test_a_posting_without_places_left_is_not_open(client: TestClient, tokens: H) -> None:
+    made = client.post("/api/v1/postings", headers=tokens["counselor"], json={
+        "enterprise_id": "E000001", "title": "电焊工", "requirements": "持焊工证",
+        "headcount": 2, "wage_min": 4000, "wage_max": 6000, "area": "通川区",
+        "closes": "2030-12-31"}).json()
+    pid = made["id"]
+    items = client.get(f"/api/v1/postings/{pid}/shortlist?k=5&require_area=false"
+                       "&level_tolerance=7", headers=tokens["counselor"]).json()["items"]
+    hired = client.post("/api/v1/placements", headers=tokens["counselor"],
+                        json={"posting_id": pid, "trainee_id": items[0]["trainee_id"]})
+    assert hired.status_code == 201, hired.text
+
+    def status() -> str:
+        return client.get(f"/api/v1/postings/{pid}", headers=tokens["counselor"]).json()["status"]
+
+    cut = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
+                       json={"headcount": 1})
+    assert cut.status_code == 200 and status() == "filled"
+    refused = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
+                           json={"status": "open"})
+    assert refused.status_code == 422 and "招满" in refused.json()["error"]["message_zh"]
+    more = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
+                        json={"headcount": 3})
+    assert more.status_code == 200 and status() == "open"
