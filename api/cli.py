@@ -44,8 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "each holds an index kept in step through the database")
     report = commands.add_parser(
         "report", help="write the annual report (Excel or printable HTML) from the database",
-        description="The annual report: training against the annex targets, placement "
-                    "through matching against 80 %%, key-industry supply against 90 %%, "
+        description="The annual report: training against the annex targets, graduates "
+                    "placed in the occupation they trained for against 80 % (with the "
+                    "placements made through matching), key-industry supply against 90 %, "
                     "per area and for the city, and the largest shortages.")
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--format", choices=("xlsx", "html"), default="html")
@@ -84,6 +85,10 @@ def report(args: argparse.Namespace) -> int:
         summary = write_annual_report(url, args.year, args.format, output)
     except ValueError as exc:
         print(f"talentmatch report: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. -o into a folder that does not exist
+        print(f"talentmatch report: cannot write {output} ({exc.strerror}): choose another "
+              "-o/--output", file=sys.stderr)
         return 2
     print(f"wrote {output}: {summary}")
     return 0

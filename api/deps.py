@@ -189,7 +189,9 @@ class Paging:
 
 def get_paging(settings: SettingsDep,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=10_000)] = 50) -> Paging:
+               page_size: Annotated[int, Query(
+                   ge=1, le=10_000, description="items per page, at most the service's "
+                   "max_page_size (TALENTMATCH_MAX_PAGE_SIZE, default 200)")] = 50) -> Paging:
     if page_size > settings.max_page_size:
         raise UnprocessableError(f"每页最多 {settings.max_page_size} 条",
                             f"page_size may be at most {settings.max_page_size}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,7 @@ def parse_quarter(text: str) -> Period:
     >>> p.start.isoformat(), p.end.isoformat(), p.next_quarter().label
     ('2026-01-01', '2026-03-31', '2026Q2')
     """
-    cleaned = (text or "").strip()
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()  # ２０２６Ｑ１ too
     found = _QUARTER.match(cleaned) or _QUARTER_ZH.match(cleaned)
     if found is None:
         raise UnprocessableError(

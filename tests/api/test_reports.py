@@ -114,7 +114,8 @@ def test_bad_quarters_get_a_clear_422(client: TestClient, tokens: H, quarter: st
     assert fragment in error["message_zh"] and "quarter" in error["message_en"]
 
 
-@pytest.mark.parametrize("text", ["2026Q1", "2026-q1", "2026年第一季度", "2026年第1季度"])
+@pytest.mark.parametrize("text", ["2026Q1", "2026-q1", "2026年第一季度", "2026年第1季度", "2026Q１",
+                                  "２０２６Ｑ１"])
 def test_quarter_spellings(text: str) -> None:
     period = parse_quarter(text)
     assert (period.label, period.start, period.end) == (

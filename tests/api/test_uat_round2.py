@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
+
+from api.cli import build_parser, main
+from api.db import make_engine, migrate
 
 H = dict[str, dict[str, str]]
 
@@ -76,3 +82,18 @@ def test_a_posting_without_places_left_is_not_open(client: TestClient, tokens: H
     more = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
                         json={"headcount": 3})
     assert more.status_code == 200 and status() == "open"
+
+
+def test_the_report_command_explains_a_file_it_cannot_write(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    code = main(["report", "--year", "2026", "--database-url", url,
+                 "-o", str(tmp_path / "missing" / "report.html")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write" in err and "Traceback" not in err
+    assert "%%" not in build_parser()._subparsers._group_actions[0].choices[  # type: ignore[union-attr]
+        "report"].format_help()
