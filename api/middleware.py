@@ -11,6 +11,7 @@ request changed nothing, so it may be repeated with the same key.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from typing import Any
@@ -169,8 +170,8 @@ class _KeyedPosts(BaseHTTPMiddleware):
             return await call_next(request)  # the route answers 401
         path = request.url.path
         body = await request.body()  # kept for the route (Starlette replays it)
-        fingerprint = hashlib.sha256(b"\n".join([
-            b"POST", path.encode(), request.url.query.encode(), body])).hexdigest()
+        fingerprint = request_fingerprint(path, request.url.query,
+                                          request.headers.get("content-type", ""), body)
         sessions = app.state.sessionmaker
 
         def claim() -> Response | None:
@@ -215,6 +216,28 @@ class _KeyedPosts(BaseHTTPMiddleware):
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         return Response(body, status_code=response.status_code, headers=headers,
                         media_type=response.media_type)
+
+
+def request_fingerprint(path: str, query: str, content_type: str, body: bytes) -> str:
+    """SHA-256 of what a POST asks for, the same for the same request sent again.
+
+    A retry is the same request even where its bytes differ: JSON with its keys in
+    another order or other spacing, or a multipart upload (a file) whose client picked
+    a new boundary, as clients do on every try.
+    """
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/json":
+        with contextlib.suppress(ValueError):  # not JSON after all: the bytes (a 422 follows)
+            body = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False,
+                              separators=(",", ":")).encode()
+    elif kind == "multipart/form-data":
+        boundary = next((p.split("=", 1)[1].strip().strip('"').encode()
+                         for p in content_type.split(";")[1:]
+                         if p.strip().lower().startswith("boundary=")), b"")
+        if boundary:
+            body = body.replace(boundary, b"")
+    return hashlib.sha256(b"\n".join([b"POST", path.encode(), query.encode(), body])
+                          ).hexdigest()
 
 
 def _in_progress() -> JSONResponse:
