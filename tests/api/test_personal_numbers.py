@@ -26,6 +26,13 @@ TRAINEE = {"id": "TP000001", "masked_name": "赵*", "area": "宣汉县", "course
     ("电工 5 年，13912345678901", []),  # part of a longer number
     ("10091234567", []),  # the synthetic range
     ("", []),
+    ("证书编号：15120190001", []),  # a certificate's number, said to be one
+    ("证书号 17220230518", []),
+    ("编号 135-2019-0112", []),
+    ("考试成绩 160 2019 2020", []),  # 160 is no mobile prefix
+    ("SolidWorks认证，熟练", []),
+    ("身份证 511702 19900101 1234", [ID_NUMBER]),  # written in groups
+    ("手机 1391 234 5678", [MOBILE]),
 ])
 def test_personal_numbers(text: str, found: list[str]) -> None:
     assert personal_numbers(text) == found
