@@ -21,6 +21,7 @@ from typing import Any
 from matcher.levels import format_level
 from matcher.normalize import Match, Normalizer
 from matcher.sample import DEMO_SEED
+from matcher.workbooks import workbook
 
 __all__ = ["main"]
 
@@ -73,8 +74,8 @@ def _normalize_file(norm: Normalizer, args: argparse.Namespace) -> int:
         table[column] = [r[i] for r in results]
     if args.output is None:
         table.to_csv(sys.stdout, index=False)
-    elif args.output.suffix.lower() == ".xlsx":
-        table.to_excel(args.output, index=False)
+    elif args.output.suffix.lower() == ".xlsx":  # input text may start with "=": no formulas
+        args.output.write_bytes(workbook([("normalized", table)]))
     else:
         table.to_csv(args.output, index=False, encoding="utf-8-sig")
     placed = sum(1 for r in results if r[0])

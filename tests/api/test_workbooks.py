@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.models import Posting, Trainee
-from api.services.workbooks import workbook
+from matcher.workbooks import workbook
 
 H = dict[str, dict[str, str]]
 LINK = '=HYPERLINK("http://evil.example/","点击查看证书")'

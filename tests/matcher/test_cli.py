@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -111,3 +112,18 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0
     assert "Broken pipe" not in err and "Traceback" not in err
+
+
+def test_an_xlsx_output_holds_no_formulas(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.csv"
+    link = '=HYPERLINK("http://evil.example/","焊工")'
+    pd.DataFrame({"岗位": [link, "叉车司机"]}).to_csv(source, index=False)
+    target = tmp_path / "out.xlsx"
+    status, _, _ = run(capsys, "normalize", "--file", str(source), "--column", "岗位",
+                       "-o", str(target))
+    assert status == 0
+    book = openpyxl.load_workbook(target)
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert link in [c.value for c in cells]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
