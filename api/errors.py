@@ -95,7 +95,7 @@ _HTTP_MESSAGES = {
 _VALIDATION_ZH = {
     "missing": "必填", "extra_forbidden": "不能有此字段", "json_invalid": "JSON 格式有误",
     "string_too_long": "最长 {max_length} 个字符", "string_too_short": "至少 {min_length} 个字符",
-    "string_pattern_mismatch": "格式不符", "string_type": "须为文本",
+    "string_pattern_mismatch": "格式不符（须符合 {pattern}）", "string_type": "须为文本",
     "greater_than_equal": "须 ≥ {ge}", "less_than_equal": "须 ≤ {le}",
     "greater_than": "须 > {gt}", "less_than": "须 < {lt}",
     "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
@@ -106,6 +106,7 @@ _VALIDATION_ZH = {
     "literal_error": "取值须为：{expected}", "enum": "取值须为：{expected}",
     "too_long": "最多 {max_length} 项", "too_short": "至少 {min_length} 项",
     "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象",
+    "model_attributes_type": "须为 JSON 对象",
 }
 
 
@@ -120,9 +121,16 @@ def validation_zh(error: Any) -> str:
         return "取值无效"
 
 
+def _location(error: Any) -> list[str]:
+    """Where the error is; for JSON that cannot be parsed, the body (pydantic adds the
+    character position, which is no field)."""
+    location = [str(p) for p in error.get("loc", ())]
+    return location[:1] if error.get("type") == "json_invalid" else location
+
+
 def _field(location: list[str]) -> str:
     parts = [p for p in location if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "请求"
+    return ".".join(parts) or ("请求体" if location[:1] == ["body"] else "请求")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -133,7 +141,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg"),
+        details = [{"location": _location(e), "message": e.get("msg"),
                     "message_zh": validation_zh(e), "type": e.get("type")}
                    for e in exc.errors()]
         fields = "；".join(f"{_field(d['location'])}：{d['message_zh']}" for d in details[:5])

@@ -35,9 +35,12 @@ _INTERVIEW_WEIGHT = 0.3
 class NotEnoughOutcomesError(MatcherError):
     """The log holds too few outcomes to learn from; ``zh`` says what, in Chinese."""
 
-    def __init__(self, message: str, zh: str) -> None:
+    def __init__(self, message: str, zh: str | None = None) -> None:
         super().__init__(message)
-        self.zh = zh
+        self.zh = zh or message
+
+    def __reduce__(self) -> tuple[type[NotEnoughOutcomesError], tuple[str, str]]:
+        return type(self), (str(self), self.zh)  # pickles (e.g. across processes)
 
 
 @dataclass(frozen=True)

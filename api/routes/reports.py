@@ -46,8 +46,9 @@ def demand(session: SessionDep, who: UserDep, index: IndexDep,
 def annual(session: SessionDep, who: UserDep, index: IndexDep,
            year: Annotated[int, Query(ge=2000, le=2100)],
            format: Literal["json", "html", "xlsx"] = "json") -> dict[str, Any] | Response:
-    """The annual report: training against the annex, placement through matching
-    against 80 %, key-industry supply against 90 %, per area and for the city."""
+    """The annual report: training against the annex, graduates placed in the occupation
+    they trained for against 80 % (with the placements made through matching),
+    key-industry supply against 90 %, per area and for the city."""
     access.check_role(who, "admin")
     report = annual_report(session, index.normalizer.taxonomy, reports.parse_year(year))
     if format == "xlsx":

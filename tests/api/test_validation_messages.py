@@ -32,3 +32,23 @@ def test_a_bad_body_names_every_field(client: TestClient, tokens: H) -> None:
     message = response.json()["error"]["message_zh"]
     assert "course_id：必填" in message and "graduation_date：须为日期" in message
     assert "expected_wage：须 ≥ 1000" in message
+
+
+def test_unreadable_json_and_a_body_that_is_no_object(client: TestClient, tokens: H) -> None:
+    headers = tokens["counselor"] | {"Content-Type": "application/json"}
+    broken = client.post("/api/v1/trainees", headers=headers, content=b'{"id": "T1",')
+    assert broken.status_code == 422
+    assert broken.json()["error"]["message_zh"].startswith("请求参数有误：请求体：JSON 格式有误")
+    listed = client.post("/api/v1/trainees", headers=headers, content=b"[1, 2]")
+    assert listed.status_code == 422
+    assert "须为 JSON 对象" in listed.json()["error"]["message_zh"]
+
+
+def test_the_error_of_a_hopeless_model_pickles() -> None:
+    import pickle
+
+    from matcher.learning import NotEnoughOutcomesError
+
+    error = pickle.loads(pickle.dumps(NotEnoughOutcomesError("too few", "太少")))
+    assert (str(error), error.zh) == ("too few", "太少")
+    assert NotEnoughOutcomesError("only English").zh == "only English"
