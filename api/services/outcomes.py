@@ -13,6 +13,7 @@ just after a hire: :func:`credit_late_recommendations` then corrects the placeme
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -30,11 +31,34 @@ from api.models import Interaction, Placement, Posting, Trainee, utcnow
 from api.services.index import MatchIndex, chunks
 from api.services.store import get_or_404, page_of, where_equal
 
+#: How long an enterprise's step or hire waits for the recommendation it follows to reach
+#: the store (seconds). Each process writes what it served behind the request
+#: (``TALENTMATCH_LOG_DELAY_MS``, longer while the store is busy); this process's writer
+#: is flushed first, another process's cannot be.
+SHOWN_WAIT = 2.0
+
+
+def _wait_until_shown(session: Session, who: Principal, posting_id: str, trainee_id: str
+                      ) -> None:
+    """An enterprise's step follows a shortlist another worker process may have served a
+    moment ago: wait (up to :data:`SHOWN_WAIT`) for its recommendation to be written,
+    outside any write transaction (the writer needs the lock). Whether it was shown is
+    then decided in the step's own transaction (:func:`api.access.check_outcome`)."""
+    if who.role != "enterprise":
+        return
+    deadline = time.monotonic() + SHOWN_WAIT
+    while not _recommended(session, posting_id, trainee_id) and time.monotonic() < deadline:
+        session.rollback()  # end the read: the next look sees what was committed since
+        time.sleep(0.05)
+    session.rollback()
+
 
 def record(session: Session, index: MatchIndex, who: Principal, kind: str, posting_id: str,
            trainee_id: str) -> Interaction | Placement:
     if kind == "hired":
         return hire(session, index, who, posting_id, trainee_id)
+    if kind not in ("recommended", "withdrawn"):
+        _wait_until_shown(session, who, posting_id, trainee_id)
     write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
     access.check_outcome(who, posting, trainee_id, session.get(Trainee, trainee_id), kind,
@@ -86,6 +110,7 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
 
     An enterprise hires only trainees shown to it for the posting
     (:func:`api.access.check_outcome`)."""
+    _wait_until_shown(session, who, posting_id, trainee_id)
     write_lock(session)
     posting = get_or_404(session, Posting, posting_id)
     trainee = access.check_outcome(who, posting, trainee_id, session.get(Trainee, trainee_id),
