@@ -22,14 +22,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
               ) -> PlanPublic:
     """Shortlists (or one-job assignments) for these postings and trainees, spread so
-    that not every posting names the same trainees; each pair with its reasons."""
+    that not every posting names the same trainees; each pair with its reasons.
+
+    No trainee is on more than ``per_trainee`` lists: ``fill`` tops short lists up only
+    with trainees under that limit, and the summary counts the places left empty."""
     return plans.make_plan(session, index, who, body)
 
 
 @router.post(".xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
 def export_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
                 ) -> Response:
-    """The same plan as an Excel file (Chinese headers; contacts only where allowed)."""
+    """The same plan as an Excel file (Chinese headers; contacts only where allowed),
+    with the per-trainee limit and the places left empty on the summary sheet."""
     plan = plans.make_plan(session, index, who, body)
     name = quote(f"分配方案_{len(plan.postings)}岗位.xlsx")
     return Response(plans.plan_xlsx(plan), media_type=XLSX, headers={

@@ -3,7 +3,8 @@
 A plan request names the postings and trainees of, e.g., a job fair; the response
 gives each posting's list (shortlists of bounded length, or one-job assignments) with
 every pair's score, contributions, reasons and gaps, the method that chose the pairs
-and its objective, and the trainees left without any list.
+and its objective, the trainees left without any list, and the places left empty. No
+trainee is on more lists than the plan's ``per_trainee``, the top-up included.
 """
 
 from __future__ import annotations
@@ -34,16 +35,19 @@ class PlanRequest(BaseModel):
     trainee_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_TRAINEES)]
     mode: Literal["shortlists", "assignment"] = Field(
         "shortlists", description="shortlists: bounded lists per posting, each trainee on "
-        "at most per_trainee lists; assignment: at most the remaining headcount per "
-        "posting and one job per trainee")
+        "at most per_trainee lists (also after the top-up of fill); assignment: at most "
+        "the remaining headcount per posting and one job per trainee")
     length: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
         "list length per posting (shortlists); default 3 × the remaining headcount, "
         f"at most {MAX_LENGTH}"))] = None
     per_trainee: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
-        "lists per trainee at most (shortlists); default: the list places spread evenly "
-        "over the trainees who are anyone's candidate, rounded up"))] = None
+        "lists per trainee at most (shortlists), a hard limit that fill keeps too; "
+        "default: the list places spread evenly over the trainees who are anyone's "
+        "candidate, rounded up; the response's per_trainee gives the limit applied"))] = None
     fill: bool = Field(True, description="top short lists up by a congestion-aware "
-                       "re-ranking (shortlists)")
+                       "re-ranking (shortlists), only with trainees still on fewer than "
+                       "per_trainee lists: a list whose remaining candidates have all "
+                       "reached the limit stays short (see summary.places_empty)")
     level_tolerance: Annotated[int, Field(ge=0, le=7)] = 0
     require_area: bool = True
 
@@ -105,6 +109,14 @@ class PlanSummary(BaseModel):
     pairs_chosen: int
     trainees_listed: int
     trainees_unlisted: int
+    places: int = Field(description="places on all lists: the postings' capacities summed")
+    places_empty: int = Field(description="places left empty: places − pairs_chosen")
+    places_empty_at_limit: int = Field(description=(
+        "of the empty places, those a candidate of the posting could have taken but for "
+        "the per_trainee limit (every such candidate is on per_trainee lists already); "
+        "the others lack candidates (or were left by fill: false)"))
+    pairs_topped_up: int = Field(description="pairs added by fill's top-up (within "
+                                 "per_trainee); 0 when the allocation left no room")
 
 
 class PlanPublic(BaseModel):
@@ -117,7 +129,8 @@ class PlanPublic(BaseModel):
     bound: float | None
     gap: float | None = Field(description="(bound − objective) / bound; 0 when exact, "
                               "null where the method has no bound")
-    per_trainee: int
+    per_trainee: int = Field(description="lists per trainee at most, as applied (also "
+                             "to the top-up); 1 for an assignment")
     scorer: str
     summary: PlanSummary
     independent_topk: PlanComparison | None

@@ -9,6 +9,13 @@ posting's remaining headcount (:func:`~matcher.allocation.allocate`). Scores / 1
 serve as hire probabilities, so the objective reads as expected placements. Like a
 shortlist, a plan logs a ``recommended`` interaction per chosen pair and audits the
 personal data shown.
+
+The per-trainee limit of a plan is a promise: no trainee is on more lists than the
+plan's ``per_trainee``. The library's own top-up (``allocate_shortlists(fill=True)``)
+re-ranks by congestion with no hard limit, so a plan allocates without it and tops
+short lists up here (:func:`_top_up`): the same congestion-aware re-ranking, among the
+trainees still under the limit only. A list may then stay short; the summary counts
+the places left empty.
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ LIST_MULTIPLE = 3
 #: "All candidates": the shortlist's k when candidates are scored for a plan.
 _ALL = 1_000_000
 _CHUNK = 900  # ids per IN (...) clause, under every driver's parameter limit
+#: λ of the top-up: a candidate's probability / (1 + λ · the lists they are already on)
+#: (the default of :func:`matcher.allocation.rerank_by_congestion`).
+FILL_PENALTY = 0.25
 
 MODE_LABELS = {"shortlists": "推荐名单（限长，分散曝光）", "assignment": "一人一岗分配"}
 METHOD_LABELS = {"exact": "精确求解（二部图 b-匹配线性规划，即最小费用流最优解）",
@@ -187,18 +197,61 @@ def _even_spread(lengths: np.ndarray, cand: _Candidates) -> int:
 
 
 def _allocate(request: PlanRequest, capacity: np.ndarray, per_trainee: int,
-              cand: _Candidates, shape: tuple[int, int]) -> Allocation:
+              cand: _Candidates, shape: tuple[int, int]) -> tuple[Allocation, int]:
+    """The plan's pairs, and how many of them the top-up added.
+
+    Shortlists are allocated without the library's top-up, which ignores the limit
+    per trainee, and topped up by :func:`_top_up` within it.
+    """
     triple = (cand.rows, cand.cols, cand.probability)
     if request.mode == "assignment":
-        return allocate(triple, capacity, trainee_capacity=1, shape=shape)
-    return allocate_shortlists(triple, capacity, per_trainee=per_trainee,
-                               fill=request.fill, shape=shape)
+        return allocate(triple, capacity, trainee_capacity=1, shape=shape), 0
+    core = allocate_shortlists(triple, capacity, per_trainee=per_trainee, fill=False,
+                               shape=shape)
+    return _top_up(core, cand, capacity, per_trainee) if request.fill else (core, 0)
+
+
+def _top_up(core: Allocation, cand: _Candidates, capacity: np.ndarray, per_trainee: int,
+            penalty: float = FILL_PENALTY) -> tuple[Allocation, int]:
+    """Short lists topped up, never past ``per_trainee`` lists per trainee.
+
+    Postings with fewer candidates pick first (ties by index); each takes, for its empty
+    places, its candidates not yet on its list and on fewer than ``per_trainee`` lists,
+    best by ``probability / (1 + penalty · lists)``: the congestion-aware re-ranking of
+    :func:`matcher.allocation.rerank_by_congestion`, within the limit. The allocation
+    under the same limit rarely leaves room (adding a pair would raise its objective),
+    but it may where a solver drops near-zero scores; then this fills it. Returns the
+    allocation (``"+fill"`` and no bound when pairs were added) and the number added.
+    """
+    n_postings, n_trainees = core.shape
+    listed = np.bincount(core.trainee, minlength=n_trainees)
+    left = capacity - np.bincount(core.posting, minlength=n_postings)
+    on_list = set(zip(core.posting.tolist(), core.trainee.tolist(), strict=True))
+    probability = dict(zip(zip(cand.rows.tolist(), cand.cols.tolist(), strict=True),
+                           cand.probability.tolist(), strict=True))
+    added: list[tuple[int, int, float]] = []
+    for i in sorted(range(n_postings), key=lambda p: (len(cand.order[p]), p)):
+        if left[i] <= 0:
+            continue
+        free = [j for j in cand.order[i] if (i, j) not in on_list and listed[j] < per_trainee]
+        free.sort(key=lambda j: (-probability[i, j] / (1.0 + penalty * listed[j]), j))
+        for j in free[:int(left[i])]:
+            added.append((i, j, probability[i, j]))
+            listed[j] += 1
+    if not added:
+        return core, 0
+    rows = np.r_[core.posting, [a[0] for a in added]].astype(np.int64)
+    cols = np.r_[core.trainee, [a[1] for a in added]].astype(np.int64)
+    values = np.r_[core.score, [a[2] for a in added]].astype(float)
+    order = np.lexsort((cols, -values, rows))  # by posting, best first, ties by trainee
+    return Allocation(rows[order], cols[order], values[order], float(values.sum()), None,
+                      f"{core.method}+fill", core.shape, core.iterations), len(added)
 
 
 def _method_label(method: str) -> str:
     core, _, fill = method.partition("+")
     label = METHOD_LABELS.get(core, core)
-    return label + ("，并按拥挤度补足名单" if fill else "")
+    return label + ("，并在未达每人名单数上限的学员中按拥挤度补足名单" if fill else "")
 
 
 def _topk(lengths: np.ndarray, cand: _Candidates, n_eligible: int) -> PlanComparison:
@@ -237,7 +290,8 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
     per_trainee = 1 if request.mode == "assignment" else (
         request.per_trainee or _even_spread(capacity, cand))
     shape = (len(postings), len(eligible))
-    plan = _allocate(request, capacity, per_trainee, cand, shape) if len(cand.rows) else None
+    plan, topped_up = (_allocate(request, capacity, per_trainee, cand, shape)
+                       if len(cand.rows) else (None, 0))
 
     chosen = plan.lists() if plan is not None else [np.empty(0, dtype=np.int64)] * len(postings)
     by_id = {t.id: t for t in trainees}
@@ -262,6 +316,14 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
             capacity=int(capacity[i]), candidates=len(cand.order[i]), items=items))
 
     listed = set(shown_ids)
+    lists_of = np.bincount(plan.trainee, minlength=len(eligible)) if plan is not None else (
+        np.zeros(len(eligible), dtype=np.int64))
+    places_empty = places_at_limit = 0
+    for i, picked in enumerate(chosen):
+        empty = int(capacity[i]) - len(picked)
+        off_list = set(cand.order[i]) - set(picked.tolist())
+        places_empty += empty
+        places_at_limit += min(empty, sum(int(lists_of[j] >= per_trainee) for j in off_list))
     reachable = {eligible[j].id for j in np.unique(cand.cols).tolist()}
     unlisted = []
     for t in trainees:
@@ -286,7 +348,9 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
         summary=PlanSummary(postings=len(postings), trainees=len(trainees),
                             eligible_trainees=len(eligible), candidate_pairs=len(cand.rows),
                             pairs_chosen=len(shown_ids), trainees_listed=len(listed),
-                            trainees_unlisted=len(unlisted)),
+                            trainees_unlisted=len(unlisted), places=int(capacity.sum()),
+                            places_empty=places_empty, places_empty_at_limit=places_at_limit,
+                            pairs_topped_up=topped_up),
         independent_topk=(_topk(capacity, cand, len(eligible))
                           if request.mode == "shortlists" else None),
         postings=out_postings, unlisted=unlisted)
@@ -314,7 +378,10 @@ def plan_xlsx(plan: PlanPublic) -> bytes:
              ("每名学员最多列入名单数", plan.per_trainee), ("岗位数", s.postings),
              ("学员数", s.trainees), ("可推荐学员数", s.eligible_trainees),
              ("候选配对数", s.candidate_pairs), ("入选配对数", s.pairs_chosen),
-             ("列入名单的学员", s.trainees_listed), ("未列入任何名单的学员", s.trainees_unlisted)]
+             ("列入名单的学员", s.trainees_listed), ("未列入任何名单的学员", s.trainees_unlisted),
+             ("名单总名额", s.places), ("空缺名额", s.places_empty),
+             ("其中：候选学员均已达每人名单数上限而空缺的名额", s.places_empty_at_limit),
+             ("补足名单时增补的配对数", s.pairs_topped_up)]
     if plan.independent_topk is not None:
         facts += [("对照：独立名单预期就业人数", round(plan.independent_topk.objective, 2)),
                   ("对照：独立名单未列入的学员", plan.independent_topk.trainees_unlisted)]
