@@ -1,9 +1,16 @@
 """Who may do what: the one place that decides access (every route goes through it).
 
 Roles: **admin** (the bureau) may do everything; a **counselor** reads and writes the
-market, limited to some areas' trainees when the account names areas; an
+market, limited to some areas when the account names areas (see below); an
 **enterprise** account reads and writes only its own enterprise and postings, and the
 shortlists of those postings; a **trainee** reads only themself (and open postings).
+
+Areas: a counselor limited to areas reads the whole market (enterprises, postings,
+courses) but only the trainees of those areas; they create, change and close
+enterprises, postings, courses and trainees only of those areas, and cannot move one to
+another area (:func:`check_areas`: the record's area, and for a change of area the new
+one too). Imports by such a counselor are limited the same way, row by row
+(:func:`outside_areas`).
 
 Writing a trainee: a counselor limited to areas writes only trainees of those areas and
 cannot move one to another area. A trainee changes only what is theirs to say
@@ -45,10 +52,12 @@ from api.errors import ForbiddenError, NotFoundError, not_found
 from api.models import Course, Enterprise, Posting, Trainee
 from matcher.schemas import SCHEMAS
 
-__all__ = ["Principal", "can_see_contact", "check_course_write", "check_enterprise",
-           "check_enterprise_update", "check_outcome", "check_posting", "check_role",
-           "check_shortlist", "check_suggestions", "check_trainee", "check_trainee_update",
-           "scope_enterprises", "scope_postings", "scope_trainees"]
+__all__ = ["Principal", "can_see_contact", "check_areas", "check_course_write",
+           "check_enterprise", "check_enterprise_create", "check_enterprise_update",
+           "check_outcome", "check_posting", "check_posting_create", "check_posting_update",
+           "check_role", "check_shortlist", "check_suggestions", "check_trainee",
+           "check_trainee_update", "outside_areas", "scope_enterprises", "scope_postings",
+           "scope_trainees"]
 
 ROLE_LABELS = {"admin": "管理员（人社局）", "counselor": "就业指导员", "enterprise": "企业",
                "trainee": "学员"}
@@ -84,8 +93,44 @@ def _in_area(who: Principal, area: str) -> bool:
     return who.areas is None or area in who.areas
 
 
+def outside_areas(areas: tuple[str, ...] | None, *candidates: str | None) -> str | None:
+    """The first of ``candidates`` (areas; None: no area) outside ``areas`` (a counselor's
+    areas; None: every area), or None when all are inside."""
+    if areas is None:
+        return None
+    return next((a for a in candidates if a is not None and a not in areas), None)
+
+
+#: What a record is called, in Chinese and English, in the messages of :func:`check_areas`.
+_RECORDS = {"enterprise": ("企业", "enterprise"), "posting": ("岗位", "posting"),
+            "course": ("培训班", "course"), "trainee": ("学员", "trainee")}
+
+
+def check_areas(who: Principal, record: str, *areas: str | None) -> None:
+    """May ``who`` write a ``record`` (``enterprise``, ``posting``, ``course``…) of
+    ``areas`` (its area, and for a change of area the new one too; None: not given)?
+
+    Only a counselor limited to areas is refused: a 403 that names their areas.
+    """
+    if who.role != "counselor":
+        return
+    area = outside_areas(who.areas, *areas)
+    if area is None or who.areas is None:
+        return
+    zh, en = _RECORDS[record]
+    mine_zh, mine_en = "、".join(who.areas), ", ".join(who.areas)
+    raise ForbiddenError(
+        f"{area}不在您负责的区域（{mine_zh}）：您只能新建、修改或关闭本区域的{zh}",
+        f"{area} is outside your areas ({mine_en}): you may only create, change or close "
+        f"{en}s of your areas", details={"area": area, "your_areas": list(who.areas)})
+
+
 def check_enterprise(who: Principal, enterprise: Enterprise, *, write: bool = False) -> None:
-    if who.role == "admin" or (who.role == "counselor"):
+    if who.role == "admin":
+        return
+    if who.role == "counselor":
+        if write:
+            check_areas(who, "enterprise", enterprise.area)
         return
     if who.role == "enterprise" and who.enterprise_id == enterprise.id:
         return
@@ -102,10 +147,17 @@ def _enterprise_label(field: str) -> str:
     return SCHEMAS["enterprises"].column(field).label
 
 
+def check_enterprise_create(who: Principal, values: dict[str, Any]) -> None:
+    """May ``who`` create an enterprise of ``values``? Staff, in their areas."""
+    check_role(who, "admin", "counselor")
+    check_areas(who, "enterprise", values.get("area"))
+
+
 def check_enterprise_update(who: Principal, enterprise: Enterprise,
                             fields: dict[str, Any]) -> None:
     """May ``who`` set ``fields`` (name → new value) of ``enterprise``?"""
     check_enterprise(who, enterprise, write=True)
+    check_areas(who, "enterprise", fields.get("area"))
     if who.role != "enterprise":
         return
     extra = sorted(set(fields) - ENTERPRISE_SELF_FIELDS)
@@ -120,6 +172,8 @@ def check_enterprise_update(who: Principal, enterprise: Enterprise,
 
 def check_posting(who: Principal, posting: Posting, *, write: bool = False) -> None:
     if who.is_staff:
+        if write:
+            check_areas(who, "posting", posting.area)
         return
     if who.role == "enterprise" and who.enterprise_id == posting.enterprise_id:
         return
@@ -128,8 +182,24 @@ def check_posting(who: Principal, posting: Posting, *, write: bool = False) -> N
     raise _deny("只能查看或修改本企业发布的岗位", "you may only read or change your own postings")
 
 
-def check_course_write(who: Principal) -> None:
+def check_posting_create(who: Principal, values: dict[str, Any]) -> None:
+    """May ``who`` create a posting of ``values``? Staff (in their areas) and enterprises
+    (the caller makes it their own)."""
+    check_role(who, "admin", "counselor", "enterprise")
+    check_areas(who, "posting", values.get("area"))
+
+
+def check_posting_update(who: Principal, posting: Posting, fields: dict[str, Any]) -> None:
+    """May ``who`` set ``fields`` (name → new value) of ``posting`` (or close it)?"""
+    check_posting(who, posting, write=True)
+    check_areas(who, "posting", fields.get("area"))
+
+
+def check_course_write(who: Principal, *areas: str | None) -> None:
+    """May ``who`` create or change a course of ``areas`` (its area, and for a change of
+    area the new one too)? Staff only; a counselor limited to areas only in those."""
     check_role(who, "admin", "counselor")
+    check_areas(who, "course", *areas)
 
 
 def check_trainee(who: Principal, trainee: Trainee, *, write: bool = False) -> None:

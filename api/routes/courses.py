@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from api.deps import PageDep, SessionDep, UserDep
+from api.deps import IndexDep, PageDep, SessionDep, UserDep
 from api.schemas import CourseCreate, CoursePublic, CoursesPublic, CourseUpdate
 from api.services import entities
 from api.services.present import course_public
@@ -29,8 +29,11 @@ def list_courses(session: SessionDep, who: UserDep, paging: PageDep,
 
 
 @router.post("", response_model=CoursePublic, status_code=status.HTTP_201_CREATED)
-def create_course(body: CourseCreate, session: SessionDep, who: UserDep) -> CoursePublic:
-    return course_public(entities.create_course(session, who, body.model_dump()))
+def create_course(body: CourseCreate, session: SessionDep, who: UserDep, index: IndexDep
+                  ) -> CoursePublic:
+    """Create a course; without an ``occupation_code`` it gets the code its occupation
+    reads as (422 when it cannot be read: give the code). A code given is kept."""
+    return course_public(entities.create_course(session, index, who, body.model_dump()))
 
 
 @router.get("/{course_id}", response_model=CoursePublic)
@@ -39,7 +42,8 @@ def read_course(course_id: IdPath, session: SessionDep, who: UserDep) -> CourseP
 
 
 @router.patch("/{course_id}", response_model=CoursePublic)
-def update_course(course_id: IdPath, body: CourseUpdate, session: SessionDep, who: UserDep
-                  ) -> CoursePublic:
-    return course_public(entities.update_course(session, who, course_id,
+def update_course(course_id: IdPath, body: CourseUpdate, session: SessionDep, who: UserDep,
+                  index: IndexDep) -> CoursePublic:
+    """Update a course; a new occupation without a code is read again (see create)."""
+    return course_public(entities.update_course(session, index, who, course_id,
                                                 body.model_dump(exclude_unset=True)))

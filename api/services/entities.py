@@ -30,6 +30,7 @@ from api.services.store import (
     values_of,
     where_equal,
 )
+from api.services.tables import OccupationError, course_occupation_code
 from matcher.reading import PostingReading, read_posting
 
 
@@ -70,7 +71,7 @@ def get_enterprise(session: Session, who: Principal, key: str) -> Enterprise:
 
 def create_enterprise(session: Session, who: Principal, values: dict[str, Any]) -> Enterprise:
     write_lock(session)  # SQLite: take the write lock before reading
-    access.check_role(who, "admin", "counselor")
+    access.check_enterprise_create(who, values)
     require_absent(session, Enterprise, values["id"])
     check_row(Enterprise, values)
     e = Enterprise(**values)
@@ -114,7 +115,7 @@ def get_posting(session: Session, who: Principal, key: str) -> Posting:
 def create_posting(session: Session, index: MatchIndex, who: Principal,
                    values: dict[str, Any]) -> tuple[Posting, PostingReading]:
     write_lock(session)  # SQLite: take the write lock before reading
-    access.check_role(who, "admin", "counselor", "enterprise")
+    access.check_posting_create(who, values)
     if who.role == "enterprise":
         if values.get("enterprise_id") not in (None, who.enterprise_id):
             access.check_posting(who, Posting(enterprise_id=values["enterprise_id"]),
@@ -145,7 +146,7 @@ def update_posting(session: Session, index: MatchIndex, who: Principal, key: str
     write_lock(session)  # SQLite: take the write lock before reading
     # PostgreSQL: lock the row, so that the check against ``hired`` holds until commit
     p = get_or_404(session, Posting, key, lock=True)
-    access.check_posting(who, p, write=True)
+    access.check_posting_update(who, p, patch)
     values = _apply_patch(p, patch)
     require_exists(session, Enterprise, values["enterprise_id"], "enterprise_id",
                    share_lock=True)
@@ -198,24 +199,59 @@ def get_course(session: Session, who: Principal, key: str) -> Course:
     return c
 
 
-def create_course(session: Session, who: Principal, values: dict[str, Any]) -> Course:
+def _course_code(index: MatchIndex, occupation: str | None, code: str | None) -> str:
+    """The occupation code of a course (see :func:`course_occupation_code`): a 422 that
+    names the field when the code is unknown or the occupation cannot be read."""
+    try:
+        return course_occupation_code(index.normalizer, occupation, code)
+    except OccupationError as problem:
+        raise UnprocessableError(problem.reason_zh, f"{problem.column}: {problem.reason_en}",
+                                 details=[{"field": problem.column, "label": problem.label,
+                                           "value": problem.value,
+                                           "reason_zh": problem.reason_zh,
+                                           "reason_en": problem.reason_en}]) from None
+
+
+def create_course(session: Session, index: MatchIndex, who: Principal,
+                  values: dict[str, Any]) -> Course:
+    """Create a course. Without an ``occupation_code`` it gets the code its occupation text
+    reads as (422 when the text cannot be read: give the code); a code given is kept even
+    when the text reads as another occupation (staff know best), but must be in the
+    taxonomy."""
     write_lock(session)  # SQLite: take the write lock before reading
-    access.check_course_write(who)
+    access.check_course_write(who, values.get("area"))
     require_absent(session, Course, values["id"])
     require_exists(session, Enterprise, values.get("order_enterprise_id"), "order_enterprise_id")
     check_row(Course, values)
+    values["occupation_code"] = _course_code(index, values["occupation"],
+                                             values.get("occupation_code"))
     c = Course(**values)
     session.add(c)
     session.commit()
     return c
 
 
-def update_course(session: Session, who: Principal, key: str, patch: dict[str, Any]) -> Course:
+def update_course(session: Session, index: MatchIndex, who: Principal, key: str,
+                  patch: dict[str, Any]) -> Course:
+    """Update a course. A new ``occupation`` without a code is read again (the code
+    follows the text; 422 when it cannot be read: give the code), and so is a code set
+    to null; a code given is kept even when the text reads as another occupation (staff
+    know best), but must be in the taxonomy. A course stored without a code gets the
+    code of its text, when it can be read, at any change."""
     write_lock(session)  # SQLite: take the write lock before reading
     access.check_course_write(who)
     c = get_or_404(session, Course, key)
+    access.check_course_write(who, c.area, patch.get("area"))
     require_exists(session, Enterprise, patch.get("order_enterprise_id"), "order_enterprise_id")
-    check_row(Course, _apply_patch(c, patch))
+    values = _apply_patch(c, patch)
+    check_row(Course, values)
+    if "occupation" in patch or "occupation_code" in patch:
+        code = patch.get("occupation_code")  # a new text without a code: read it again
+        patch["occupation_code"] = _course_code(index, values["occupation"], code)
+    elif c.occupation_code is None:  # stored before codes were read: fill in if readable
+        match = index.normalizer.normalize(c.occupation)
+        if match is not None:
+            patch["occupation_code"] = match.code
     for k, v in patch.items():
         setattr(c, k, v)
     MatchIndex.note_dependents(session, "courses", [c.id])

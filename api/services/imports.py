@@ -3,7 +3,9 @@
 The file is read as text (so ids and phone numbers keep their digits), checked with
 :func:`matcher.schemas.validate` and against the store (a posting's enterprise, a
 trainee's course, a course's ordering enterprise must exist in the file or the store;
-a trainee deleted at their request cannot be imported again); then either nothing is
+a trainee deleted at their request cannot be imported again; a counselor limited to
+areas imports only rows of those areas; a course without an occupation code gets the
+code its occupation reads as, and a code must be in the taxonomy); then either nothing is
 stored (problems, or a dry run) or every row is inserted or updated by id in one
 transaction, and the matching index follows.
 """
@@ -17,12 +19,21 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api import access
 from api.db import write_lock
 from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Placement, Trainee
 from api.services.index import MatchIndex, chunks
-from api.services.tables import MODELS, SHARE_CONTACT_COLUMNS, rows_from_frame, upsert
+from api.services.tables import (
+    MODELS,
+    SHARE_CONTACT_COLUMNS,
+    OccupationError,
+    course_occupation_code,
+    rows_from_frame,
+    upsert,
+)
 from api.services.workbooks import workbook
+from matcher import Normalizer
 from matcher.schemas import SCHEMAS, Problem, validate
 
 _LINKS = {"postings": ("enterprise_id", Enterprise, "enterprises"),
@@ -84,22 +95,51 @@ def _problem(p: Problem) -> dict[str, Any]:
             "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
 
 
-def _outside_areas(session: Session, rows: list[dict[str, Any]], data_rows: list[int],
-                   areas: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows a counselor limited to ``areas`` may not write: trainees of another area, in
-    the file or in the store (an import must not reach what a form refuses)."""
-    stored = dict(session.execute(select(Trainee.id, Trainee.area).where(
-        Trainee.id.in_([r["id"] for r in rows]))).all())
-    label = SCHEMAS["trainees"].column("area").label
+#: What a row of each table is, in Chinese and English (the messages of an area refused).
+_RECORDS = {"enterprises": ("企业", "enterprise"), "postings": ("岗位", "posting"),
+            "courses": ("培训班", "course"), "trainees": ("学员", "trainee")}
+
+
+def _outside_areas(session: Session, table: str, rows: list[dict[str, Any]],
+                   data_rows: list[int], areas: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows a counselor limited to ``areas`` may not write: records of another area, in
+    the file or in the store (an import must not reach what a form refuses, see
+    :func:`api.access.check_areas`)."""
+    model: Any = MODELS[table]
+    stored = {key: area for chunk in chunks([r["id"] for r in rows])
+              for key, area in session.execute(select(model.id, model.area).where(
+                  model.id.in_(chunk)))}
+    label = SCHEMAS[table].column("area").label
+    zh, en = _RECORDS[table]
+    mine_zh, mine_en = "、".join(areas), ", ".join(areas)
     problems = []
     for i, r in zip(data_rows, rows, strict=True):
-        outside = [a for a in (r.get("area"), stored.get(r["id"]))
-                   if a is not None and a not in areas]
-        if outside:
+        # the stored area first: moving a record of another area in is refused too
+        outside = access.outside_areas(areas, stored.get(r["id"]), r.get("area"))
+        if outside is not None:
             problems.append({"row": i + 1, "excel_row": i + 2, "column": "area",
-                             "label": label, "value": outside[0],
-                             "reason_zh": f"该学员不在您负责的区域（{'、'.join(areas)}）",
-                             "reason_en": "this trainee is outside your areas"})
+                             "label": label, "value": outside,
+                             "reason_zh": f"该{zh}在{outside}，不在您负责的区域（{mine_zh}）",
+                             "reason_en": f"this {en} is in {outside}, outside your areas "
+                                          f"({mine_en})"})
+    return problems
+
+
+def _course_occupations(normalizer: Normalizer, rows: list[dict[str, Any]],
+                        data_rows: list[int]) -> list[dict[str, Any]]:
+    """Fill in the occupation code of each course row without one (what its occupation
+    text reads as, in ``rows`` in place); the rows whose code is not in the taxonomy or
+    whose text cannot be read without a code (see
+    :func:`api.services.tables.course_occupation_code`)."""
+    problems = []
+    for i, r in zip(data_rows, rows, strict=True):
+        try:
+            r["occupation_code"] = course_occupation_code(normalizer, r.get("occupation"),
+                                                          r.get("occupation_code"))
+        except OccupationError as p:
+            problems.append({"row": i + 1, "excel_row": i + 2, "column": p.column,
+                             "label": p.label, "value": p.value, "reason_zh": p.reason_zh,
+                             "reason_en": p.reason_en})
     return problems
 
 
@@ -177,8 +217,10 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
                      .ne("").any()]
         if table == "trainees":
             problems += _deleted(session, rows, data_rows)
-        if table == "trainees" and areas is not None:
-            problems += _outside_areas(session, rows, data_rows, areas)
+        if areas is not None:
+            problems += _outside_areas(session, table, rows, data_rows, areas)
+        if table == "courses":
+            problems += _course_occupations(index.normalizer, rows, data_rows)
         if table in _LINKS:
             column, parent, parent_table = _LINKS[table]
             attr = "enterprise_id" if column == "enterprise_id" else column

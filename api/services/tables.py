@@ -24,7 +24,8 @@ from matcher.sample import generate_market
 from matcher.schemas import SCHEMAS
 from matcher.taxonomy import data_dir
 
-__all__ = ["MODELS", "market_frames", "read_sample", "rows_from_frame", "upsert"]
+__all__ = ["MODELS", "OccupationError", "course_occupation_code", "market_frames",
+           "read_sample", "rows_from_frame", "upsert"]
 
 MODELS: dict[str, type[Base]] = {"enterprises": Enterprise, "postings": Posting,
                                  "courses": Course, "trainees": Trainee}
@@ -114,6 +115,49 @@ def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
             row["consent_share_contact"] = _bool(raw[share])
         out.append(row)
     return out
+
+
+class OccupationError(ValueError):
+    """Why a course's occupation gives no code: the column at fault and the reason."""
+
+    def __init__(self, column: str, value: str | None, reason_zh: str, reason_en: str
+                 ) -> None:
+        super().__init__(reason_en)
+        self.column = column
+        self.label = SCHEMAS["courses"].column(column).label
+        self.value = value
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+
+def course_occupation_code(normalizer: Normalizer, occupation: str | None,
+                           code: str | None) -> str:
+    """The occupation code of a course whose occupation text is ``occupation`` and whose
+    code, when staff gave one, is ``code``.
+
+    A code given is kept, even when the text reads as another occupation: staff know the
+    course (the text is often a local or an older name), so their code wins over a guess.
+    It must be an occupation (细类) of the taxonomy. Without a code the text is read with
+    the normalizer (its cutoff applies: no guess); text it cannot read raises, asking
+    for the code. Raises :class:`OccupationError`.
+    """
+    taxonomy = normalizer.taxonomy
+    if code is not None:
+        if code not in taxonomy or taxonomy[code].level != 4:
+            raise OccupationError(
+                "occupation_code", code,
+                f"职业编码 {code} 不在职业分类大典中，请核对后重新填写（如 6-18-02-04）",
+                f"the occupation code {code} is not in the occupation taxonomy: check it "
+                "(e.g. 6-18-02-04)")
+        return code
+    match = normalizer.normalize(occupation) if occupation else None
+    if match is None:
+        raise OccupationError(
+            "occupation", occupation,
+            f"未能识别培训职业“{occupation or ''}”，请填写职业编码（如焊工 6-18-02-04）",
+            f"the occupation {occupation!r} was not understood: give its occupation "
+            "code (occupation_code, 职业编码, e.g. 6-18-02-04 for 焊工)")
+    return match.code
 
 
 def upsert(session: Session, table: str, rows: Sequence[dict[str, Any]],

@@ -24,8 +24,10 @@ def test_a_step_waits_for_the_other_process_to_write_what_it_served(
             "wage_min": 4000, "wage_max": 6000, "area": "达川区", "closes": "2030-01-01"})
         assert made.status_code == 201, made.text
         pid = made.json()["id"]
-        items = a.get(f"/api/v1/postings/{pid}/shortlist?k=3&require_area=false"
+        items = a.get(f"/api/v1/postings/{pid}/shortlist?k=20&require_area=false"
                       "&level_tolerance=7", headers=headers).json()["items"]
+        # someone from elsewhere: the few welders of 达川区 are other tests' candidates
+        items = [i for i in items if i["trainee"]["area"] != "达川区"][-1:]
         assert items
         # served by a, whose writer holds the recommendations for up to 0.5 s
         step = (b.post("/api/v1/placements", headers=headers,
