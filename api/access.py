@@ -160,7 +160,9 @@ def check_enterprise_update(who: Principal, enterprise: Enterprise,
     check_areas(who, "enterprise", fields.get("area"))
     if who.role != "enterprise":
         return
-    extra = sorted(set(fields) - ENTERPRISE_SELF_FIELDS)
+    # a form sent back whole repeats the bureau's fields unchanged: only changes count
+    extra = sorted(f for f in set(fields) - ENTERPRISE_SELF_FIELDS
+                   if fields[f] != getattr(enterprise, f, None))
     if extra:
         labels = "、".join(_enterprise_label(f) for f in extra)
         raise ForbiddenError(
@@ -289,7 +291,13 @@ def check_outcome(who: Principal, posting: Posting, trainee_id: str, trainee: Tr
     of an enterprise; the caller flushes the log writer first). An enterprise gets the
     same 404 for a trainee it was not shown as for one that does not exist.
     """
-    if who.role == "enterprise" and kind not in ("recommended", "withdrawn"):
+    if who.role == "enterprise" and kind in ("recommended", "withdrawn"):
+        # not an enterprise's to log, said before looking the trainee up (a 403 for an
+        # existing id and a 404 for another would tell which ids exist)
+        raise _deny("企业不能登记此类进展（推荐由系统记录，撤回由学员本人登记）",
+                    "an enterprise cannot record this step (recommendations are logged by "
+                    "the service, withdrawals by the trainee)")
+    if who.role == "enterprise":
         if who.enterprise_id != posting.enterprise_id:
             raise _deny("只能为本企业发布的岗位登记求职进展或录用",
                         "you may only record steps and hires for your own postings")

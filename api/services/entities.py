@@ -299,7 +299,7 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     access.check_trainee_update(who, t, patch)
     require_exists(session, Course, patch.get("course_id") or t.course_id, "course_id",
                    share_lock=True)
-    check_row(Trainee, _apply_patch(t, patch))
+    check_row(Trainee, _apply_patch(t, patch), changed=patch)
     for k, v in patch.items():
         setattr(t, k, v)
     index.note(session, "trainee", [t.id])

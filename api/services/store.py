@@ -8,6 +8,7 @@ same reasons in Chinese and English.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -63,8 +64,13 @@ def _import_value(value: Any) -> str:
     return str(value)
 
 
-def check_row(model: type[Base], values: dict[str, Any]) -> None:
-    """Raise 422 with every problem when ``values`` break the import rules of the table."""
+def check_row(model: type[Base], values: dict[str, Any], *,
+              changed: Iterable[str] | None = None) -> None:
+    """Raise 422 with every problem when ``values`` break the import rules of the table.
+
+    ``changed``: the attributes a change sets; only their problems count (a rule added
+    since must not stop a trainee from withdrawing consent because of text stored
+    before it)."""
     table = _TABLE_OF[model]
     row = {}
     for col in SCHEMAS[table].columns:
@@ -72,10 +78,13 @@ def check_row(model: type[Base], values: dict[str, Any]) -> None:
             "consent_recommend" if col.name == "consent" else col.name)
         row[col.name] = _import_value(values.get(attr))
     report = validate(table, pd.DataFrame([row], dtype=str))
-    if not report.ok:
+    attrs = None if changed is None else set(changed)
+    problems = [p for p in report.problems if attrs is None or (
+        "consent_recommend" if p.column == "consent" else p.column) in attrs]
+    if problems:
         details = [{"field": "id" if p.column == _KEY[table] else p.column, "label": p.label,
                     "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
-                   for p in report.problems]
+                   for p in problems]
         raise UnprocessableError(
             "；".join(f"{d['label']}：{d['reason_zh']}" for d in details),
             "; ".join(f"{d['field']}: {d['reason_en']}" for d in details), details=details)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.cli import build_parser, main
 from api.db import make_engine, migrate
+from api.models import Trainee
 
 H = dict[str, dict[str, str]]
 
@@ -97,3 +99,48 @@ def test_the_report_command_explains_a_file_it_cannot_write(tmp_path: Path,
     assert code == 2 and "cannot write" in err and "Traceback" not in err
     assert "%%" not in build_parser()._subparsers._group_actions[0].choices[  # type: ignore[union-attr]
         "report"].format_help()
+
+
+def test_a_trainee_withdraws_consent_whatever_text_was_stored_before(
+        client: TestClient, tokens: H, app: FastAPI) -> None:
+    """Text stored before a rule existed (a phone number in the skills) must not stop
+    a trainee from saying no."""
+    me = client.get("/api/v1/auth/me", headers=tokens["trainee1"]).json()["trainee_id"]
+    def set_skills(text: str | None) -> str | None:
+        with app.state.sessionmaker() as s:
+            trainee = s.get(Trainee, me)
+            assert trainee is not None
+            before, trainee.skills = trainee.skills, text
+            s.commit()
+            return before
+
+    stored = set_skills("电焊 电话13912345678")
+    try:
+        withdrawn = client.patch(f"/api/v1/trainees/{me}", headers=tokens["trainee1"],
+                                 json={"consent_share_contact": False})
+        assert withdrawn.status_code == 200, withdrawn.text
+        again = client.patch(f"/api/v1/trainees/{me}", headers=tokens["counselor"],
+                             json={"skills": "电焊 电话13912345678"})
+        assert again.status_code == 422  # but it is not written again
+    finally:
+        set_skills(stored)
+
+
+def test_an_enterprise_sends_its_whole_form_back(client: TestClient, tokens: H) -> None:
+    mine = client.get("/api/v1/enterprises/E000001", headers=tokens["enterprise1"]).json()
+    form = {k: mine[k] for k in ("name", "uscc", "industry", "area", "key_enterprise")
+            if k in mine}
+    response = client.patch("/api/v1/enterprises/E000001", headers=tokens["enterprise1"],
+                            json=form)
+    assert response.status_code == 200, response.text
+    changed = client.patch("/api/v1/enterprises/E000001", headers=tokens["enterprise1"],
+                           json=form | {"key_enterprise": not mine["key_enterprise"]})
+    assert changed.status_code == 403
+
+
+def test_an_enterprise_cannot_log_what_is_not_its_to_log(client: TestClient,
+                                                         tokens: H) -> None:
+    answers = [client.post("/api/v1/interactions", headers=tokens["enterprise1"], json={
+        "kind": kind, "posting_id": "P0000001", "trainee_id": trainee})
+        for kind in ("recommended", "withdrawn") for trainee in ("T0000010", "TNOSUCH01")]
+    assert {a.status_code for a in answers} == {403}
