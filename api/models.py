@@ -110,6 +110,10 @@ class Trainee(Base):
     consent_recommend: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Separate consent to show the contact to enterprises.
     consent_share_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When each consent was last withdrawn (None: never, or given again since); an
+    #: import does not give back a withdrawn consent (api.services.imports).
+    recommend_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    share_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     contact: Mapped[str | None] = mapped_column(String(20), nullable=True)
     #: Set when the trainee was deleted: personal data erased, the row kept for metrics.
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -300,6 +300,13 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     require_exists(session, Course, patch.get("course_id") or t.course_id, "course_id",
                    share_lock=True)
     check_row(Trainee, _apply_patch(t, patch), changed=patch)
+    for consent, withdrawn_at in (("consent_recommend", "recommend_withdrawn_at"),
+                                  ("consent_share_contact", "share_withdrawn_at")):
+        if consent in patch:  # remembered, so that no roster gives a withdrawn one back
+            if not patch[consent] and getattr(t, consent):
+                setattr(t, withdrawn_at, utcnow())
+            elif patch[consent]:
+                setattr(t, withdrawn_at, None)
     for k, v in patch.items():
         setattr(t, k, v)
     index.note(session, "trainee", [t.id])

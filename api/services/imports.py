@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from api import access
 from api.db import write_lock
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise, Placement, Trainee
+from api.models import Course, Enterprise, Placement, Trainee, utcnow
 from api.services.index import MatchIndex, chunks
 from api.services.tables import (
     MODELS,
@@ -143,7 +143,9 @@ def _course_occupations(normalizer: Normalizer, rows: list[dict[str, Any]],
     return problems
 
 
-_CONSENTS = {"consent_recommend": "consent", "consent_share_contact": "consent_share_contact"}
+#: Each consent: its import column and when it was withdrawn.
+_CONSENTS = {"consent_recommend": ("consent", "recommend_withdrawn_at"),
+             "consent_share_contact": ("consent_share_contact", "share_withdrawn_at")}
 
 
 def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
@@ -151,14 +153,16 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
     """Keep what a roster must not undo, in ``rows`` (changed in place); what was kept.
 
     A consent the trainee withdrew is not given back by re-importing an older roster
-    with 是 in it (withdrawing by import is fine; giving it again is the trainee's, or
-    staff's on the trainee's record with their word). A trainee with a recorded
+    with 是 in it (withdrawing by import is fine, and is remembered as a withdrawal;
+    giving it again is the trainee's, or staff's on the trainee's record with their
+    word). A consent never given may be given by a roster. A trainee with a recorded
     placement stays 已就业 whatever status the file says (the placement would be
     contradicted and the trainee offered jobs again).
     """
     ids = [r["id"] for r in rows]
     stored = {t.id: t for chunk in chunks(ids) for t in session.execute(
-        select(Trainee.id, Trainee.consent_recommend, Trainee.consent_share_contact)
+        select(Trainee.id, Trainee.consent_recommend, Trainee.consent_share_contact,
+               Trainee.recommend_withdrawn_at, Trainee.share_withdrawn_at)
         .where(Trainee.id.in_(chunk)))}
     placed = {tid for chunk in chunks(ids) for tid in session.scalars(
         select(Placement.trainee_id).where(Placement.trainee_id.in_(chunk)))}
@@ -174,8 +178,11 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
         before = stored.get(row["id"])
         if before is None:
             continue
-        for attr, column in _CONSENTS.items():
-            if row.get(attr) and not getattr(before, attr):
+        for attr, (column, withdrawn_at) in _CONSENTS.items():
+            if attr in row and not row[attr] and getattr(before, attr):
+                row[withdrawn_at] = utcnow()  # withdrawn by this roster
+            if row.get(attr) and not getattr(before, attr) \
+                    and getattr(before, withdrawn_at) is not None:
                 row[attr] = False
                 label = (schema.column(column).label if column == "consent"
                          else SHARE_CONTACT_COLUMNS[1])

@@ -80,3 +80,22 @@ def test_a_placed_trainee_stays_placed(client: TestClient, app: FastAPI, tokens:
     shortlist = client.get(f"/api/v1/postings/{posting}/shortlist?k=100&level_tolerance=7"
                            "&require_area=false", headers=tokens["counselor"]).json()
     assert "TK000004" not in {i["trainee_id"] for i in shortlist["items"]}
+
+
+def test_a_roster_may_give_a_consent_never_given_but_not_one_withdrawn_by_roster(
+        client: TestClient, app: FastAPI, tokens: H) -> None:
+    no = _row("TK000010").replace(",是,", ",否,")
+    _import(client, tokens, [no])
+    assert not _stored(app, "TK000010").consent_recommend
+    given = _import(client, tokens, [_row("TK000010")])  # the paper form came in: 是
+    assert given["stored"] and not given["kept"]
+    assert _stored(app, "TK000010").consent_recommend
+    _import(client, tokens, [no])  # withdrawn, recorded by a roster
+    assert not _stored(app, "TK000010").consent_recommend
+    stale = _import(client, tokens, [_row("TK000010")])  # an older roster again
+    assert [k["column"] for k in stale["kept"]] == ["consent"]
+    assert not _stored(app, "TK000010").consent_recommend
+    regiven = client.patch("/api/v1/trainees/TK000010", headers=tokens["counselor"],
+                           json={"consent_recommend": True})  # on the record, by word
+    assert regiven.status_code == 200
+    assert not _import(client, tokens, [_row("TK000010")])["kept"]
