@@ -222,12 +222,15 @@ TRAINEE_SELF_FIELDS = frozenset({"preferred_areas", "expected_wage", "consent_re
 
 
 #: Chinese names of the fields of a trainee's record (as the import template has them).
-_TRAINEE_FIELD_LABELS = {"masked_name": "姓名（脱敏）", "area": "所属区域", "course_id": "培训班次",
-                         "graduation_date": "结业日期", "certificates": "证书",
-                         "skills": "其他技能", "status": "状态", "preferred_areas": "意向区域",
-                         "expected_wage": "期望月薪", "contact": "联系电话",
-                         "consent_recommend": "同意推荐",
-                         "consent_share_contact": "同意向企业提供联系方式"}
+def _trainee_label(field: str) -> str:
+    """The Chinese name of a trainee's field: its import column's header."""
+    if field == "consent_share_contact":
+        return "同意向企业提供联系方式"
+    column = "consent" if field == "consent_recommend" else field
+    try:
+        return SCHEMAS["trainees"].column(column).label
+    except KeyError:
+        return field
 
 
 def check_trainee_update(who: Principal, trainee: Trainee, fields: dict[str, Any]) -> None:
@@ -236,7 +239,7 @@ def check_trainee_update(who: Principal, trainee: Trainee, fields: dict[str, Any
     if who.role == "trainee":
         extra = sorted(set(fields) - TRAINEE_SELF_FIELDS)
         if extra:
-            labels = "、".join(_TRAINEE_FIELD_LABELS.get(f, f) for f in extra)
+            labels = "、".join(_trainee_label(f) for f in extra)
             raise _deny(f"学员本人不能修改：{labels}（请联系就业指导员）",
                         f"trainees cannot change {', '.join(extra)} themselves: ask a "
                         "counselor")

@@ -93,6 +93,11 @@ class Posting(Base):
     occupation_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
+#: Each consent of a trainee and the column that remembers when it was last withdrawn.
+CONSENT_WITHDRAWN_AT = {"consent_recommend": "recommend_withdrawn_at",
+                        "consent_share_contact": "share_withdrawn_at"}
+
+
 class Trainee(Base):
     __tablename__ = "trainees"
 

@@ -18,7 +18,16 @@ from api.access import Principal
 from api.db import write_lock
 from api.deps import Paging
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise, Placement, Posting, Trainee, User, utcnow
+from api.models import (
+    CONSENT_WITHDRAWN_AT,
+    Course,
+    Enterprise,
+    Placement,
+    Posting,
+    Trainee,
+    User,
+    utcnow,
+)
 from api.services.index import MatchIndex
 from api.services.store import (
     audit,
@@ -300,8 +309,7 @@ def update_trainee(session: Session, index: MatchIndex, who: Principal, key: str
     require_exists(session, Course, patch.get("course_id") or t.course_id, "course_id",
                    share_lock=True)
     check_row(Trainee, _apply_patch(t, patch), changed=patch)
-    for consent, withdrawn_at in (("consent_recommend", "recommend_withdrawn_at"),
-                                  ("consent_share_contact", "share_withdrawn_at")):
+    for consent, withdrawn_at in CONSENT_WITHDRAWN_AT.items():
         if consent in patch:  # remembered, so that no roster gives a withdrawn one back
             if not patch[consent] and getattr(t, consent):
                 setattr(t, withdrawn_at, utcnow())

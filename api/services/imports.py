@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from api import access
 from api.db import write_lock
 from api.errors import UnprocessableError
-from api.models import Course, Enterprise, Placement, Trainee, utcnow
+from api.models import CONSENT_WITHDRAWN_AT, Course, Enterprise, Placement, Trainee, utcnow
 from api.services.index import MatchIndex, chunks
 from api.services.tables import (
     MODELS,
@@ -32,9 +32,9 @@ from api.services.tables import (
     rows_from_frame,
     upsert,
 )
-from api.services.workbooks import workbook
 from matcher import Normalizer
 from matcher.schemas import SCHEMAS, Problem, validate
+from matcher.workbooks import workbook
 
 _LINKS = {"postings": ("enterprise_id", Enterprise, "enterprises"),
           "courses": ("order_enterprise_id", Enterprise, "enterprises"),
@@ -143,9 +143,9 @@ def _course_occupations(normalizer: Normalizer, rows: list[dict[str, Any]],
     return problems
 
 
-#: Each consent: its import column and when it was withdrawn.
-_CONSENTS = {"consent_recommend": ("consent", "recommend_withdrawn_at"),
-             "consent_share_contact": ("consent_share_contact", "share_withdrawn_at")}
+#: Each consent's import column.
+_CONSENT_COLUMNS = {"consent_recommend": "consent",
+                    "consent_share_contact": "consent_share_contact"}
 
 
 def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
@@ -178,7 +178,8 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
         before = stored.get(row["id"])
         if before is None:
             continue
-        for attr, (column, withdrawn_at) in _CONSENTS.items():
+        for attr, withdrawn_at in CONSENT_WITHDRAWN_AT.items():
+            column = _CONSENT_COLUMNS[attr]
             if attr in row and not row[attr] and getattr(before, attr):
                 row[withdrawn_at] = utcnow()  # withdrawn by this roster
             if row.get(attr) and not getattr(before, attr) \

@@ -27,8 +27,8 @@ from api.schemas import (
 )
 from api.services.index import MatchIndex
 from api.services.store import audit_rows, get_or_404
-from api.services.workbooks import workbook
 from matcher import Filters
+from matcher.workbooks import workbook
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 _AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]

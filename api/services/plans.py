@@ -48,9 +48,9 @@ from api.services.plan_schemas import (
     UnlistedTrainee,
 )
 from api.services.store import audit
-from api.services.workbooks import workbook
 from matcher import Allocation, Filters, Recommendation, allocate, allocate_shortlists
 from matcher.matching import UnknownIdError
+from matcher.workbooks import workbook
 
 __all__ = ["make_plan", "plan_xlsx"]
 

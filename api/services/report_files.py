@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from api.services.workbooks import workbook
+from matcher.workbooks import workbook
 
 __all__ = ["annual_html", "annual_xlsx", "demand_xlsx"]
 
