@@ -179,8 +179,12 @@ def check_posting(who: Principal, posting: Posting, *, write: bool = False) -> N
         return
     if who.role == "enterprise" and who.enterprise_id == posting.enterprise_id:
         return
-    if who.role == "trainee" and not write and posting.status == "open":
-        return
+    if who.role == "trainee":
+        if not write and posting.status == "open":
+            return
+        raise _deny("学员只能查看招聘中的岗位：该岗位已招满或已关闭" if not write else
+                    "学员不能修改岗位", "trainees may read open postings only: this one is "
+                    "filled or closed" if not write else "trainees cannot change postings")
     raise _deny("只能查看或修改本企业发布的岗位", "you may only read or change your own postings")
 
 

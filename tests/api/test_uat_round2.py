@@ -144,3 +144,16 @@ def test_an_enterprise_cannot_log_what_is_not_its_to_log(client: TestClient,
         "kind": kind, "posting_id": "P0000001", "trainee_id": trainee})
         for kind in ("recommended", "withdrawn") for trainee in ("T0000010", "TNOSUCH01")]
     assert {a.status_code for a in answers} == {403}
+
+
+def test_a_trainee_is_told_why_a_posting_is_not_theirs_to_read(client: TestClient, tokens: H,
+                                                               app: FastAPI) -> None:
+    from sqlalchemy import select
+
+    from api.models import Posting
+
+    with app.state.sessionmaker() as s:
+        filled = s.scalar(select(Posting.id).where(Posting.status == "filled").limit(1))
+    refused = client.get(f"/api/v1/postings/{filled}", headers=tokens["trainee1"])
+    assert refused.status_code == 403
+    assert "招聘中" in refused.json()["error"]["message_zh"]
