@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["MAX_TEXT_LENGTH", "clean", "is_latin", "to_simplified"]
+__all__ = ["MAX_TEXT_LENGTH", "clean", "is_latin", "spellings", "to_simplified"]
 
 #: Longer inputs are cut here: no title, skill or certificate is this long, and the
 #: cost of cleaning must stay bounded whatever a caller sends.
@@ -51,6 +51,23 @@ def to_simplified(text: str) -> str:
     '焊工证（中级）'
     """
     return _CONVERTER.convert(text).translate(_VARIANTS)
+
+
+@lru_cache(maxsize=1)
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def spellings(text: str) -> set[str]:
+    """``text`` in simplified and in traditional characters (and as given): what a search
+    looks for, since postings are written in either.
+
+    Examples
+    --------
+    >>> sorted(spellings("机器人"))
+    ['机器人', '機器人']
+    """
+    return {text, to_simplified(text), _to_traditional().convert(text)}
 
 
 def clean(text: str) -> str:

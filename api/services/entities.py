@@ -41,10 +41,12 @@ from api.services.store import (
 )
 from api.services.tables import OccupationError, course_occupation_code
 from matcher.reading import PostingReading, read_posting
+from matcher.text import spellings
 
 
 def _like(column: Any, text: str) -> Any:
-    return column.contains(text, autoescape=True)
+    """``column`` contains ``text``, in simplified or in traditional characters."""
+    return or_(*(column.contains(form, autoescape=True) for form in sorted(spellings(text))))
 
 
 def _apply_patch(obj: Any, patch: dict[str, Any]) -> dict[str, Any]:

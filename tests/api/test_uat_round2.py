@@ -157,3 +157,16 @@ def test_a_trainee_is_told_why_a_posting_is_not_theirs_to_read(client: TestClien
     refused = client.get(f"/api/v1/postings/{filled}", headers=tokens["trainee1"])
     assert refused.status_code == 403
     assert "招聘中" in refused.json()["error"]["message_zh"]
+
+
+def test_a_search_finds_postings_written_in_traditional_characters(
+        client: TestClient, tokens: H) -> None:
+    made = client.post("/api/v1/postings", headers=tokens["counselor"], json={
+        "enterprise_id": "E000001", "title": "工業機器人操作員", "requirements": "會編程",
+        "headcount": 1, "wage_min": 4000, "wage_max": 6000, "area": "通川区",
+        "closes": "2030-12-31"})
+    assert made.status_code == 201, made.text
+    for q in ("机器人", "機器人"):
+        found = client.get(f"/api/v1/postings?q={q}&page_size=200",
+                           headers=tokens["counselor"]).json()["items"]
+        assert made.json()["id"] in {p["id"] for p in found}, q
