@@ -35,6 +35,8 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,200})?/?>")
+_SCRIPT = re.compile(r"<(script|style)\b[^<>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _LETTER_SPACED = re.compile(
     r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff](?![\u4e00-\u9fff]))+"
 )
@@ -84,6 +86,8 @@ def clean(text: str) -> str:
     '焊工证(中级)'
     >>> clean("ＣＮＣ　操作工")
     'cnc 操作工'
+    >>> clean("<b>焊工</b><br>四级")
+    '焊工 四级'
     """
     if not isinstance(text, str):
         raise ValueError(f"expected a string, got {type(text).__name__}")
@@ -94,6 +98,10 @@ def clean(text: str) -> str:
 def _clean(text: str) -> str:
     # NFKC can expand a character (ﷺ is 18 letters), so cut again after it.
     text = unicodedata.normalize("NFKC", text[:MAX_TEXT_LENGTH])[:MAX_TEXT_LENGTH]
+    # Markup pasted from a web page (<br>, <b>…</b>, <script>…</script>) says nothing of a
+    # trade; a tag becomes a space (script contents too). "<焊工>" is no tag and stays.
+    text = _SCRIPT.sub(" ", text)
+    text = _TAG.sub(" ", text)
     # Punctuation first: line breaks separate items and must become ";" before the
     # control characters among them are dropped.
     text = text.translate(_PUNCTUATION)

@@ -100,3 +100,11 @@ LATIN = [
 @pytest.mark.parametrize(("text", "expected"), LATIN, ids=[repr(t) for t, _ in LATIN])
 def test_is_latin(text: str, expected: bool) -> None:
     assert is_latin(text) is expected
+
+
+def test_markup_pasted_from_a_web_page_says_nothing_of_a_trade() -> None:
+    from matcher import Normalizer
+
+    assert clean("<b>焊工</b><br/>四级") == "焊工 四级"
+    assert clean("<焊工>") == "焊工"  # no tag: a bracket
+    assert Normalizer.default().normalize("<script>alert(1)</script>") is None
