@@ -41,7 +41,8 @@ __all__ = ["annual_report", "write_annual_report"]
 
 CITY = "全市"
 SHORTAGES = 10
-_COUNTS = ("graduates", "placed", "placed_through_matching", "placed_matching_training")
+_COUNTS = ("graduates", "placed", "placed_through_matching", "placed_matching_training",
+           "placed_by_status")
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -64,7 +64,8 @@ def _area_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({
             "区域": a["area"], "培训人次": t["trained"] if t else None,
             "目标人次": t["target"] if t else None, "完成率": _pct(t["share"]) if t else "—",
-            "结业学员": p["graduates"], "已就业": p["placed"],
+            "结业学员": p["graduates"], "已就业（有录用记录）": p["placed"],
+            "状态为已就业": p["placed_by_status"],
             "所学职业就业": p["placed_matching_training"],
             "培训就业匹配率": _pct(p["goal_share"]),
             "达到80%": "是" if p["meets_goal"] else "否",

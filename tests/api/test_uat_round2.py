@@ -170,3 +170,19 @@ def test_a_search_finds_postings_written_in_traditional_characters(
         found = client.get(f"/api/v1/postings?q={q}&page_size=100",
                            headers=tokens["counselor"]).json()["items"]
         assert made.json()["id"] in {p["id"] for p in found}, q
+
+
+def test_the_annual_report_shows_trainees_placed_by_status(client: TestClient,
+                                                           tokens: H) -> None:
+    report = client.get("/api/v1/reports/annual?year=2026", headers=tokens["admin"]).json()
+    metrics = client.get("/api/v1/metrics/placement?by=period", headers=tokens["admin"]).json()
+    year = next(g for g in metrics["groups"] if g["group"] == "2026")
+    assert report["city"]["placement"]["placed_by_status"] == year["placed_by_status"]
+    assert sum(a["placement"]["placed_by_status"] for a in report["areas"]) == \
+        year["placed_by_status"]
+    book = client.get("/api/v1/reports/annual?year=2026&format=xlsx", headers=tokens["admin"])
+    import io
+
+    import openpyxl
+    header = next(openpyxl.load_workbook(io.BytesIO(book.content))["分区域指标"].values)
+    assert "状态为已就业" in header
