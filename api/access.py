@@ -101,8 +101,8 @@ def outside_areas(areas: tuple[str, ...] | None, *candidates: str | None) -> str
     return next((a for a in candidates if a is not None and a not in areas), None)
 
 
-#: What a record is called, in Chinese and English, in the messages of :func:`check_areas`.
-_RECORDS = {"enterprise": ("企业", "enterprise"), "posting": ("岗位", "posting"),
+#: What a record is called, in Chinese and English (messages of an area refused).
+RECORD_NAMES = {"enterprise": ("企业", "enterprise"), "posting": ("岗位", "posting"),
             "course": ("培训班", "course"), "trainee": ("学员", "trainee")}
 
 
@@ -117,7 +117,7 @@ def check_areas(who: Principal, record: str, *areas: str | None) -> None:
     area = outside_areas(who.areas, *areas)
     if area is None or who.areas is None:
         return
-    zh, en = _RECORDS[record]
+    zh, en = RECORD_NAMES[record]
     mine_zh, mine_en = "、".join(who.areas), ", ".join(who.areas)
     raise ForbiddenError(
         f"{area}不在您负责的区域（{mine_zh}）：您只能新建、修改或关闭本区域的{zh}",

@@ -95,9 +95,12 @@ def _problem(p: Problem) -> dict[str, Any]:
             "value": p.value, "reason_zh": p.reason_zh, "reason_en": p.reason_en}
 
 
-#: What a row of each table is, in Chinese and English (the messages of an area refused).
-_RECORDS = {"enterprises": ("企业", "enterprise"), "postings": ("岗位", "posting"),
-            "courses": ("培训班", "course"), "trainees": ("学员", "trainee")}
+def _at_row(i: int, column: str, label: str, value: Any, reason_zh: str, reason_en: str
+            ) -> dict[str, Any]:
+    """A problem (or a value kept) at data row ``i`` (0-based) of the file, as
+    :func:`_problem` reports the validator's."""
+    return {"row": i + 1, "excel_row": i + 2, "column": column, "label": label,
+            "value": value, "reason_zh": reason_zh, "reason_en": reason_en}
 
 
 def _outside_areas(session: Session, table: str, rows: list[dict[str, Any]],
@@ -110,18 +113,16 @@ def _outside_areas(session: Session, table: str, rows: list[dict[str, Any]],
               for key, area in session.execute(select(model.id, model.area).where(
                   model.id.in_(chunk)))}
     label = SCHEMAS[table].column("area").label
-    zh, en = _RECORDS[table]
+    zh, en = access.RECORD_NAMES[table.removesuffix("s")]
     mine_zh, mine_en = "、".join(areas), ", ".join(areas)
     problems = []
     for i, r in zip(data_rows, rows, strict=True):
         # the stored area first: moving a record of another area in is refused too
         outside = access.outside_areas(areas, stored.get(r["id"]), r.get("area"))
         if outside is not None:
-            problems.append({"row": i + 1, "excel_row": i + 2, "column": "area",
-                             "label": label, "value": outside,
-                             "reason_zh": f"该{zh}在{outside}，不在您负责的区域（{mine_zh}）",
-                             "reason_en": f"this {en} is in {outside}, outside your areas "
-                                          f"({mine_en})"})
+            problems.append(_at_row(
+                i, "area", label, outside, f"该{zh}在{outside}，不在您负责的区域（{mine_zh}）",
+                f"this {en} is in {outside}, outside your areas ({mine_en})"))
     return problems
 
 
@@ -137,9 +138,8 @@ def _course_occupations(normalizer: Normalizer, rows: list[dict[str, Any]],
             r["occupation_code"] = course_occupation_code(normalizer, r.get("occupation"),
                                                           r.get("occupation_code"))
         except OccupationError as p:
-            problems.append({"row": i + 1, "excel_row": i + 2, "column": p.column,
-                             "label": p.label, "value": p.value, "reason_zh": p.reason_zh,
-                             "reason_en": p.reason_en})
+            problems.append(_at_row(i, p.column, p.label, p.value, p.reason_zh,
+                                    p.reason_en))
     return problems
 
 
@@ -169,10 +169,8 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
     schema = SCHEMAS["trainees"]
     kept = []
 
-    def note(i: int, column: str, label: str, value: Any, reason_zh: str, reason_en: str
-             ) -> None:
-        kept.append({"row": i + 1, "excel_row": i + 2, "column": column, "label": label,
-                     "value": value, "reason_zh": reason_zh, "reason_en": reason_en})
+    def note(*at: Any) -> None:
+        kept.append(_at_row(*at))
 
     for i, row in zip(data_rows, rows, strict=True):
         before = stored.get(row["id"])
@@ -202,14 +200,13 @@ def _deleted(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
              ) -> list[dict[str, Any]]:
     """Rows of trainees deleted at their request: an import must not bring their personal
     data back (a new id is a new record; the deleted one stays erased)."""
-    deleted = set(session.scalars(select(Trainee.id).where(
-        Trainee.id.in_([r["id"] for r in rows]), Trainee.deleted_at.is_not(None))))
+    deleted = {tid for chunk in chunks([r["id"] for r in rows]) for tid in session.scalars(
+        select(Trainee.id).where(Trainee.id.in_(chunk), Trainee.deleted_at.is_not(None)))}
     label = SCHEMAS["trainees"].column("trainee_id").label
-    return [{"row": i + 1, "excel_row": i + 2, "column": "trainee_id", "label": label,
-             "value": r["id"],
-             "reason_zh": "该学员已按本人要求删除个人信息，不能通过导入重新建立",
-             "reason_en": "this trainee was deleted at their request and cannot be "
-                          "re-created by import"}
+    return [_at_row(i, "trainee_id", label, r["id"],
+                    "该学员已按本人要求删除个人信息，不能通过导入重新建立",
+                    "this trainee was deleted at their request and cannot be re-created "
+                    "by import")
             for i, r in zip(data_rows, rows, strict=True) if r["id"] in deleted]
 
 
@@ -239,11 +236,10 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
             label = schema.column(column).label
             for i, r in zip(data_rows, rows, strict=True):
                 if r.get(attr) and r[attr] not in known:
-                    problems.append({"row": i + 1, "excel_row": i + 2, "column": column,
-                                     "label": label, "value": r[attr],
-                                     "reason_zh":
-                                         f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
-                                     "reason_en": f"no such id in {parent_table}: import it first"})
+                    problems.append(_at_row(
+                        i, column, label, r[attr],
+                        f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
+                        f"no such id in {parent_table}: import it first"))
     kept: list[dict[str, Any]] = []
     if table == "trainees" and not problems and rows:
         kept = _keep_trainee_choices(session, rows, data_rows)
