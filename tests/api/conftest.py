@@ -12,8 +12,10 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.app import create_app
+from api.models import Posting, Trainee
 from api.settings import Settings
 from matcher import Normalizer
 
@@ -101,3 +103,16 @@ def login(client: TestClient, username: str) -> dict[str, str]:
 def tokens(client: TestClient) -> dict[str, dict[str, str]]:
     """Authorization headers of each demo account, by user name."""
     return {name: login(client, name) for name in PASSWORDS}
+
+
+@pytest.fixture(scope="module")
+def fair(app: FastAPI) -> dict[str, list[str]]:
+    """A job fair: open postings with places left, and every seeking, consented trainee."""
+    with app.state.sessionmaker() as s:
+        postings = s.scalars(select(Posting.id).where(
+            Posting.status == "open", Posting.hired < Posting.headcount)
+            .order_by(Posting.id).limit(80)).all()
+        trainees = s.scalars(select(Trainee.id).where(
+            Trainee.status == "seeking", Trainee.consent_recommend,
+            Trainee.deleted_at.is_(None)).order_by(Trainee.id)).all()
+    return {"posting_ids": list(postings), "trainee_ids": list(trainees)}

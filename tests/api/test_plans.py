@@ -17,19 +17,6 @@ from api.models import Posting, Trainee
 H = dict[str, dict[str, str]]
 
 
-@pytest.fixture(scope="module")
-def fair(app: FastAPI) -> dict[str, list[str]]:
-    """Open postings with places left, and every seeking, consented trainee."""
-    with app.state.sessionmaker() as s:
-        postings = s.scalars(select(Posting.id).where(
-            Posting.status == "open", Posting.hired < Posting.headcount)
-            .order_by(Posting.id).limit(80)).all()
-        trainees = s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None)).order_by(Trainee.id)).all()
-    return {"posting_ids": list(postings), "trainee_ids": list(trainees)}
-
-
 def _plan(client: TestClient, tokens: H, body: dict, who: str = "admin") -> dict:
     response = client.post("/api/v1/plans", json=body, headers=tokens[who])
     assert response.status_code == 200, response.text

@@ -6,11 +6,8 @@ import io
 
 import openpyxl
 import pandas as pd
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from api.models import Posting, Trainee
 from matcher.workbooks import workbook
 
 H = dict[str, dict[str, str]]
@@ -32,15 +29,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text() -> None:
 
 
 def test_a_posting_title_typed_as_a_formula_stays_text_in_the_plan_export(
-        client: TestClient, app: FastAPI, tokens: H) -> None:
-    with app.state.sessionmaker() as s:
-        postings = s.scalars(select(Posting.id).where(
-            Posting.status == "open", Posting.hired < Posting.headcount)
-            .order_by(Posting.id).limit(40)).all()
-        trainees = s.scalars(select(Trainee.id).where(
-            Trainee.status == "seeking", Trainee.consent_recommend,
-            Trainee.deleted_at.is_(None))).all()
-    fair = {"posting_ids": list(postings), "trainee_ids": list(trainees)}
+        client: TestClient, tokens: H, fair: dict[str, list[str]]) -> None:
     plan = client.post("/api/v1/plans", headers=tokens["counselor"], json=fair).json()
     chosen = next(p for p in plan["postings"] if p["items"])
     pid, title = chosen["posting_id"], chosen["title"]
