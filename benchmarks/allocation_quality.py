@@ -73,6 +73,22 @@ itself by ~10 % at k = 20, and allocation over top-k on the same pool stayed at 
 One slip to record: an exploratory script once ran the prototype on the test phase of
 seed 1 (by an argument mix-up); nothing was chosen from it.
 
+Rows added in the session of 2026-11-28 (same test phase, same candidates): the
+learned scorer as the service trains it (:func:`~matcher.learning.train_scorer` on the
+logging phase's log) gives every candidate pair a P(hire); ``learned topk`` ranks by
+it, ``learned placements`` is ``placements`` with it, ``learned exposure`` is
+``exposure`` with it (an exposure model refitted with it in place of score / 100,
+started from ``learned placements``). ``oracle (not a system)`` plans with the
+simulator's *own* hire probabilities
+(:meth:`~matcher.simulate.OutcomeSimulator.oracle_hire_model`, its hidden preferences,
+its true view curve; :func:`~matcher.allocation_exposure.optimize_exposure` from the
+top-k lists): not something any system can know, it shows how much of the gap to a
+target better probabilities could close. Fixed before running them on seeds 1–3: these
+definitions, the learned scorer's defaults, and that all four rows are reported. On
+seeds 101–103 (development) a funnel variant was also tried: a view model learned from
+the logged views (rank and lists in log₂ bins) times P(hire | viewed); it gained
++6–9 %, within the noise of ``exposure``, and was not kept.
+
 Each system's lists are shown on their posting's opening day and played forward by a
 *fresh* :class:`~matcher.simulate.OutcomeSimulator` with the same ``random_state``
 (the same world); only its public results are read. Metrics: ``placements``;
@@ -109,8 +125,9 @@ from matcher import Matcher, OutcomeSimulator, SimulationResult, generate_market
 from matcher.allocation import allocate, allocate_shortlists, rerank_by_congestion
 from matcher.allocation_exposure import expected_placed, optimize_exposure
 from matcher.calibration import ExposureModel, ScoreCalibrator
-from matcher.learning import outcome_labels
+from matcher.learning import outcome_labels, train_scorer
 from matcher.matching import Filters
+from matcher.scoring import LearnedScorer
 
 CANDIDATES = 100
 PENALTY = 0.25
@@ -133,6 +150,7 @@ class World:
     topk_order: dict[int, np.ndarray]
     day: np.ndarray
     start: pd.Timestamp
+    matcher: Matcher
 
 
 def build_world(scale: str | int, seed: int, filters: Filters | None = None) -> World:
@@ -158,7 +176,8 @@ def build_world(scale: str | int, seed: int, filters: Filters | None = None) -> 
     scores.sort_indices()
     headcount = open_["headcount"].to_numpy(dtype=np.int64)
     return World(seed, market, open_["posting_id"].astype(str).to_numpy(object), pool_ids,
-                 scores, headcount, topk_order, (opened - start).dt.days.to_numpy(), start)
+                 scores, headcount, topk_order, (opened - start).dt.days.to_numpy(), start,
+                 matcher)
 
 
 def topk_lists(world: World, k: int) -> list[np.ndarray]:
@@ -202,7 +221,7 @@ def split_world(world: World) -> tuple[World, World, pd.Timestamp]:
         return World(world.seed, world.market, world.posting_ids[rows], world.pool_ids,
                      sparse.csr_array(world.scores[rows]), world.headcount[rows],
                      {n: world.topk_order[i] for n, i in enumerate(rows.tolist())},
-                     np.asarray((opened[rows] - start).days), start)
+                     np.asarray((opened[rows] - start).days), start, world.matcher)
 
     return part(early), part(~early), cut
 
@@ -218,22 +237,52 @@ def listed_pairs(world: World, lists: list[np.ndarray]) -> pd.DataFrame:
                          "score": score, "lists": load})
 
 
-def learn_from_log(early: World) -> tuple[ExposureModel, ScoreCalibrator, dict[str, float]]:
-    """Top-``LOG_K`` lists of the logging postings, simulated; both calibrations fitted on
-    their outcomes (a hire is a positive, anything else a negative)."""
+@dataclass
+class Learned:
+    """What the logging phase taught: calibrations of the score and the learned scorer."""
+
+    model: ExposureModel
+    calibrator: ScoreCalibrator
+    scorer: LearnedScorer
+    scorer_model: ExposureModel
+    facts: dict[str, float]
+
+
+def pair_probabilities(world: World, scorer: LearnedScorer) -> sparse.csr_array:
+    """The learned scorer's P(hire) of every candidate pair (the candidates unchanged)."""
+    coo = world.scores.tocoo()
+    features = world.matcher.pair_features(world.posting_ids[coo.row].tolist(),
+                                           world.pool_ids[coo.col].tolist())
+    q = sparse.csr_array((scorer.predict_proba(features.values)[:, 1], (coo.row, coo.col)),
+                         shape=world.scores.shape)
+    q.sort_indices()
+    return q
+
+
+def learn_from_log(early: World) -> Learned:
+    """Top-``LOG_K`` lists of the logging postings, simulated; the calibrations and the
+    learned scorer fitted on their outcomes (a hire is a positive, anything else a
+    negative; the scorer as the service trains it, :func:`~matcher.learning.train_scorer`)."""
     lists = topk_lists(early, LOG_K)
     logged = listed_pairs(early, lists)
-    labels = outcome_labels(play(early, lists).log)
+    log = play(early, lists).log
+    labels = outcome_labels(log)
     hires = labels[(labels["label"] == 1) & (labels["weight"] == 1.0)]
     hired_keys = set(zip(hires["posting_id"], hires["trainee_id"], strict=True))
     hired = np.array([(early.posting_ids[i], early.pool_ids[t]) in hired_keys
                       for i, t in zip(logged["posting"], logged["trainee"], strict=True)])
     model = ExposureModel().fit(logged["score"], logged["rank"], logged["lists"], hired)
     calibrator = ScoreCalibrator().fit(logged["score"], hired)
+    scorer, metrics = train_scorer(early.matcher, log)
+    q = np.asarray(pair_probabilities(early, scorer)[logged["posting"], logged["trainee"]])
+    scorer_model = ExposureModel().fit(q.ravel(), logged["rank"], logged["lists"], hired)
     facts = {"pairs": float(len(logged)), "hires": float(hired.sum()),
              "score": model.coef_[0], "log rank": model.coef_[1],
-             "log lists": model.coef_[2], "intercept": model.intercept_}
-    return model, calibrator, facts
+             "log lists": model.coef_[2], "intercept": model.intercept_,
+             "learned AUC": metrics["auc"], "weighted AUC": metrics["auc_weighted"],
+             "q": scorer_model.coef_[0], "q log rank": scorer_model.coef_[1],
+             "q log lists": scorer_model.coef_[2]}
+    return Learned(model, calibrator, scorer, scorer_model, facts)
 
 
 def gini(x: np.ndarray) -> float:
@@ -277,9 +326,9 @@ def exposure_objective(world: World, lists: list[np.ndarray], model: ExposureMod
                            model.predict_proba)
 
 
-def test_systems(test: World, k: int, model: ExposureModel, calibrator: ScoreCalibrator
-                 ) -> list[dict[str, object]]:
+def test_systems(test: World, k: int, learned: Learned) -> list[dict[str, object]]:
     """The systems on the test postings, with probabilities learned on the logging ones."""
+    model, calibrator = learned.model, learned.calibrator
     r = even_spread(test, k)
     calibrated = test.scores.copy()
     calibrated.data = calibrator.predict_proba(calibrated.data)
@@ -303,11 +352,53 @@ def test_systems(test: World, k: int, model: ExposureModel, calibrator: ScoreCal
         {"system": "exposure", **measure(test, exposure.lists(), model=model)},
         {"system": "exposure topk start", **measure(test, from_topk.lists(), model=model)},
         {"system": "exposure score order", **measure(test, by_score, model=model)},
+        *learned_systems(test, k, learned),
+        {"system": "oracle (not a system)", **measure(test, oracle_lists(test, k),
+                                                      model=model)},
     ]
     base = out[0]["placements"]
     for row in out:
         row["gain"] = row["placements"] / base - 1
     return out
+
+
+def oracle_lists(world: World, k: int) -> list[np.ndarray]:
+    """Lists planned with the simulator's own hire probabilities (its hidden preferences):
+    how much better probabilities could gain at most, not a system."""
+    order = world.scores.tocoo()
+    pair = sparse.csr_array((np.arange(1, order.nnz + 1, dtype=float), (order.row, order.col)),
+                            shape=world.scores.shape)
+    pair.sort_indices()
+    number = pair.data.astype(np.int64) - 1
+    simulator = OutcomeSimulator(world.market, random_state=world.seed,
+                                 start=str(world.start.date()))
+    model = simulator.oracle_hire_model(world.posting_ids[order.row[number]].tolist(),
+                                        world.pool_ids[order.col[number]].tolist())
+    by_pair = np.empty(order.nnz, dtype=np.int64)
+    by_pair[number] = np.arange(order.nnz)
+
+    def probability(s: np.ndarray, rank: np.ndarray, lists: np.ndarray) -> np.ndarray:
+        return model(by_pair[s.astype(np.int64) - 1], rank, lists)
+
+    return optimize_exposure(pair, k, probability=probability, start=topk_lists(world, k),
+                             sweeps=SWEEPS).lists()
+
+
+def learned_systems(test: World, k: int, learned: Learned) -> list[dict[str, object]]:
+    """The same candidates, with the learned scorer's P(hire) in place of score / 100."""
+    q = pair_probabilities(test, learned.scorer)
+    placements = allocate_shortlists(q, k, objective="placements", headcount=test.headcount)
+    exposure = optimize_exposure(q, k, probability=learned.scorer_model.predict_proba,
+                                 start=placements, sweeps=SWEEPS)
+    by_q = [q.indices[q.indptr[i]:q.indptr[i + 1]][
+        np.argsort(-q.data[q.indptr[i]:q.indptr[i + 1]], kind="stable")][:k]
+        for i in range(q.shape[0])]
+    return [
+        {"system": "learned topk", **measure(test, by_q, model=learned.model)},
+        {"system": "learned placements", **measure(test, placements.lists(),
+                                                   model=learned.model)},
+        {"system": "learned exposure", **measure(test, exposure.lists(), model=learned.model)},
+    ]
 
 
 def systems(world: World, k: int, sweep: bool) -> list[dict[str, object]]:
@@ -381,13 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         for k in args.k:
             rows += [{"seed": seed, "k": k, **row} for row in systems(world, k, args.sweep)]
         early, test, cut = split_world(world)
-        model, calibrator, facts = learn_from_log(early)
+        taught = learn_from_log(early)
         learned.append({"seed": seed, "cutoff": str(cut.date()),
                         "logging postings": len(early.posting_ids),
-                        "test postings": len(test.posting_ids), **facts})
+                        "test postings": len(test.posting_ids), **taught.facts})
         for k in args.k:
             test_rows += [{"seed": seed, "k": k, **row}
-                          for row in test_systems(test, k, model, calibrator)]
+                          for row in test_systems(test, k, taught)]
     pd.set_option("display.width", 200)
     tolerance = f", level tolerance {args.level_tolerance}" if args.level_tolerance else ""
     print(f"\nscale {args.scale}{tolerance}, seeds {args.seeds}, all open postings, "

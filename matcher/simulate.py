@@ -16,6 +16,7 @@ simulator's private attributes, which are not part of the API and may change.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,6 +161,48 @@ class OutcomeSimulator:
                    + tr["industry"][t, self._p_industry[p]] + 0.8 * preferred + 1.5 * fit)
         return enterprise, trainee
 
+    def _p_view(self, t: np.ndarray, rank: np.ndarray, load: np.ndarray) -> np.ndarray:
+        """P(viewed): lower down a list, and a flooded trainee looks at a smaller share."""
+        return (_sigmoid(1.5 - 0.15 * (rank - 1) + self._trainee_taste["activity"][t])
+                * np.minimum(1.0, 8.0 / np.maximum(load, 1)) * self._t_attention[t])
+
+    def oracle_hire_model(self, posting_ids: Sequence[str], trainee_ids: Sequence[str], *,
+                          draws: int = 400) -> Callable[[np.ndarray, np.ndarray, np.ndarray],
+                                                        np.ndarray]:
+        """P(hire) of given pairs from the hidden preferences: **for measuring ceilings only**.
+
+        Returns ``probability(pair, rank, lists)``, element-wise: the chance that pair
+        number ``pair`` (an index into the ids given) ends in a hire when the trainee is
+        listed at ``rank`` while on ``lists`` lists in all: she views it, applies, is
+        interviewed, offered the job and accepts, as if no one else competed for the
+        place or for her (the noise averaged over ``draws`` draws seeded by
+        ``random_state``). It reads the preferences a scorer or allocator must never
+        see: a benchmark uses it to show how much better probabilities could gain,
+        never as a system.
+        """
+        self._prepare()
+        p = self._posting_index.get_indexer(pd.Index(list(posting_ids), dtype=object))
+        t = self._trainee_index.get_indexer(pd.Index(list(trainee_ids), dtype=object))
+        if len(p) != len(t) or (p < 0).any() or (t < 0).any():
+            raise ValueError("oracle_hire_model needs equally many ids, all in the market")
+        enterprise, trainee = self._pair_utilities(p, t)
+        # A stream of its own: the draws are not the noise simulate() will draw.
+        rng = np.random.default_rng(np.random.SeedSequence(self.random_state).spawn(3)[2])
+        e_noise, t_noise = (rng.normal(0, self.noise, (draws, 1)) for _ in range(2))
+        a_noise = rng.normal(0, 0.5 * self.noise, (draws, 1))
+        # The steps of simulate() and _decide() after a view: apply, interview, offer, accept.
+        applies = _sigmoid(trainee + t_noise - 1.0) * (trainee + t_noise + a_noise > -0.5)
+        offered = _sigmoid(enterprise + e_noise + 0.5) * (enterprise + e_noise > 0)
+        after_view = applies.mean(axis=0) * offered.mean(axis=0) * self._p_open[p]
+
+        def probability(pair: np.ndarray, rank: np.ndarray, lists: np.ndarray) -> np.ndarray:
+            i = np.asarray(pair).astype(np.int64)
+            return np.minimum(self._p_view(t[i], np.asarray(rank, dtype=float),
+                                           np.asarray(lists, dtype=float)) * after_view[i],
+                              1 - 1e-9)
+
+        return probability
+
     def simulate(self, recommendations: pd.DataFrame) -> SimulationResult:
         """Play the market forward from recommendation lists.
 
@@ -216,11 +259,8 @@ class OutcomeSimulator:
         enterprise, trainee = self._pair_utilities(p, t)
         enterprise = enterprise + rng.normal(0, self.noise, n)
         trainee = trainee + rng.normal(0, self.noise, n)
-        # Congestion of attention: a flooded trainee looks at a smaller share.
         load = np.bincount(t, minlength=len(self._trainee_index))[t]
-        rank = recs["rank"].to_numpy(float)
-        p_view = (_sigmoid(1.5 - 0.15 * (rank - 1) + self._trainee_taste["activity"][t])
-                  * np.minimum(1.0, 8.0 / np.maximum(load, 1)) * self._t_attention[t])
+        p_view = self._p_view(t, recs["rank"].to_numpy(float), load)
         viewed = rng.random(n) < p_view
         applied = viewed & (rng.random(n) < _sigmoid(trainee - 1.0))
         # A filled or closed posting interviews nobody: its applicants are turned down.

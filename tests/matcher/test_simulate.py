@@ -199,3 +199,49 @@ def test_a_star_candidate_takes_one_job(market: dict[str, pd.DataFrame]) -> None
     result = OutcomeSimulator(market, random_state=1, noise=0.1).simulate(recs)
     assert (result.log["event"] == "interviewed").sum() >= 2  # several enterprises wanted them
     assert len(result.placements) == 1
+
+
+def one_to_one_pairs(market: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each open posting with one trainee of its true occupation, none listed twice."""
+    truth = market["trainees_truth"].merge(market["trainees"][["trainee_id", "status"]])
+    seeking = truth[truth["status"] == "seeking"]
+    pool = {code: list(ids) for code, ids in seeking.groupby("occupation_code")["trainee_id"]}
+    postings = market["postings"].merge(market["postings_truth"], on="posting_id")
+    rows = [(posting, pool[code].pop(), 1, 0)
+            for posting, code, status in zip(postings["posting_id"],
+                                             postings["occupation_code"],
+                                             postings["status"], strict=True)
+            if status == "open" and pool.get(code)]
+    return pd.DataFrame(rows, columns=["posting_id", "trainee_id", "rank", "day"])
+
+
+def test_oracle_hire_model_predicts_the_hires_of_pairs_without_competition(
+        market: dict[str, pd.DataFrame]) -> None:
+    pairs = one_to_one_pairs(market)
+    assert len(pairs) > 200
+    expected = realized = 0.0
+    for state in range(6):
+        simulator = OutcomeSimulator(market, random_state=state)
+        model = simulator.oracle_hire_model(pairs["posting_id"], pairs["trainee_id"])
+        ones = np.ones(len(pairs))
+        p = model(np.arange(len(pairs)), ones, ones)
+        assert ((p >= 0) & (p < 1)).all()
+        expected += p.sum()
+        realized += len(simulator.simulate(pairs).placements)
+    assert expected > 30
+    assert abs(realized - expected) < 4 * np.sqrt(expected)
+
+
+def test_oracle_hire_model_falls_down_a_list_and_on_many_lists(
+        market: dict[str, pd.DataFrame]) -> None:
+    pairs = one_to_one_pairs(market).head(50)
+    model = OutcomeSimulator(market, random_state=1).oracle_hire_model(
+        pairs["posting_id"], pairs["trainee_id"])
+    pair, one = np.arange(50), np.ones(50)
+    top = model(pair, one, one)
+    assert (model(pair, one * 10, one) <= top).all()
+    assert (model(pair, one * 10, one) < top).any()
+    assert np.allclose(model(pair, one, one * 8), top)  # attention lasts for 8 lists
+    assert np.allclose(model(pair, one, one * 16), top / 2)
+    with pytest.raises(ValueError, match="all in the market"):
+        OutcomeSimulator(market, random_state=1).oracle_hire_model(["P-nope"], ["T0000001"])
