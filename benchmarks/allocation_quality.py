@@ -78,7 +78,7 @@ learned scorer as the service trains it (:func:`~matcher.learning.train_scorer` 
 logging phase's log) gives every candidate pair a P(hire); ``learned topk`` ranks by
 it, ``learned placements`` is ``placements`` with it, ``learned exposure`` is
 ``exposure`` with it (an exposure model refitted with it in place of score / 100,
-started from ``learned placements``). ``oracle (not a system)`` plans with the
+started from ``learned placements``). ``oracle (not a system)``, in both tables, plans with the
 simulator's *own* hire probabilities
 (:meth:`~matcher.simulate.OutcomeSimulator.oracle_hire_model`, its hidden preferences,
 its true view curve; :func:`~matcher.allocation_exposure.optimize_exposure` from the
@@ -420,6 +420,7 @@ def systems(world: World, k: int, sweep: bool) -> list[dict[str, object]]:
             r)},
         {"system": "placements no-hc", **measure(
             world, allocate_shortlists(world.scores, k, objective="placements").lists())},
+        {"system": "oracle (not a system)", **measure(world, oracle_lists(world, k))},
     ]
     if sweep:
         for penalty in (0.1, 1.0):
