@@ -69,7 +69,11 @@ ShortlistDep = Annotated[Shortlist, Depends(_shortlist)]
 
 @router.get("/postings/{posting_id}/shortlist", response_model=Shortlist)
 async def shortlist(result: ShortlistDep) -> Response:
-    """The best trainees for a posting, with score, contributions, reasons and gaps."""
+    """The best trainees for a posting, with score, contributions, reasons and gaps.
+
+    Trainees the posting's enterprise turned down (``rejected``) or who withdrew
+    (``withdrawn``) for this posting are left out; the next best fill their places.
+    """
     # Serialized once, by the model that documents it (FastAPI would validate it again).
     return Response(result.model_dump_json(), media_type="application/json")
 
@@ -94,5 +98,8 @@ def _suggestions(trainee_id: IdPath, request: Request, user_id: TokenUserDep,
 
 @router.get("/trainees/{trainee_id}/suggestions", response_model=Suggestions)
 async def suggestions(result: Annotated[Suggestions, Depends(_suggestions)]) -> Suggestions:
-    """Open postings for a trainee, and what would unlock more of them."""
+    """Open postings for a trainee, and what would unlock more of them.
+
+    Postings the trainee withdrew from or was turned down for are left out.
+    """
     return result

@@ -1,7 +1,10 @@
 """Shortlists and suggestions as users see them: access, contact rules, logging, audit.
 
 Serving a shortlist logs a ``recommended`` interaction per trainee shown (what makes a
-later hire count as *through matching*), and audits the personal data shown.
+later hire count as *through matching*), and audits the personal data shown. A pair
+that has ended — the enterprise turned the trainee down (``rejected``) or the trainee
+withdrew (``withdrawn``) for that posting — is no longer recommended, on either side:
+the list is filled up from the next best instead.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ _TRAINEES = Trainee.__table__.c
 # The busiest route's reads: built once, Core statements (no ORM query compilation).
 _POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title
                   ).where(_POSTINGS.id == bindparam("posting_id"))
+_INTERACTION = _INTERACTIONS.c
+#: The kinds of interaction that end a pair: it is not recommended again.
+ENDED = ("rejected", "withdrawn")
+_ENDED_FOR_POSTING = select(_INTERACTION.trainee_id).where(
+    _INTERACTION.posting_id == bindparam("posting_id"), _INTERACTION.kind.in_(ENDED))
+_ENDED_FOR_TRAINEE = select(_INTERACTION.posting_id).where(
+    _INTERACTION.trainee_id == bindparam("trainee_id"), _INTERACTION.kind.in_(ENDED))
 #: What a shortlist shows of a candidate, and what decides whether it may.
 _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
@@ -90,7 +100,9 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     if allowed is not None:
         areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
-    recs = index.shortlist(posting_id, k, filters)
+    ended = set(connection.scalars(_ENDED_FOR_POSTING, {"posting_id": posting_id}))
+    recs = [r for r in index.shortlist(posting_id, k + len(ended), filters)
+            if r.trainee_id not in ended][:k]
     trainees = {t.id: t for t in connection.execute(
         _CANDIDATES, {"ids": [r.trainee_id for r in recs]})}
     items: list[ShortlistItem] = []
@@ -123,17 +135,19 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
         items: list[SuggestionItem] = []
         unlocks: list[Any] = []
     else:
-        recs, unlocks = index.suggest(trainee_id, k, Filters(areas=areas))
+        ended = set(session.scalars(_ENDED_FOR_TRAINEE, {"trainee_id": trainee_id}))
+        recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
         postings = {p.id: p for p in session.scalars(
             select(Posting).where(Posting.id.in_([r.posting_id for r in recs])))}
+        recs = [r for r in recs if r.posting_id not in ended and r.posting_id in postings][:k]
         items = [SuggestionItem(
-            rank=r.rank, posting_id=r.posting_id, trainee_id=r.trainee_id, score=r.score,
+            rank=rank, posting_id=r.posting_id, trainee_id=r.trainee_id, score=r.score,
             contributions=r.contributions, reasons=list(r.reasons), gaps=list(r.gaps),
             posting_title=postings[r.posting_id].title,
             enterprise_id=postings[r.posting_id].enterprise_id,
             area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
             wage_max=postings[r.posting_id].wage_max)
-            for r in recs if r.posting_id in postings]
+            for rank, r in enumerate(recs, 1)]
         _log(session, writer, who, [(i.posting_id, trainee_id) for i in items],
              [trainee_id] if who.trainee_id != trainee_id else [], "suggestions")
     return Suggestions(trainee_id=trainee_id, k=k, scorer=type(index.choice.scorer).__name__,

@@ -2,8 +2,9 @@
 
 The matcher scores and explains the candidate pairs — each posting's shortlist with no
 length limit, restricted to the areas of the given trainees, then to the trainees
-themselves — and :mod:`matcher.allocation` chooses among them: bounded shortlists
-spread so that not every posting names the same few trainees
+themselves, without the pairs that have ended (rejected, withdrawn) — and
+:mod:`matcher.allocation` chooses among them: bounded shortlists spread so that not
+every posting names the same few trainees
 (:func:`~matcher.allocation.allocate_shortlists`), or one job per trainee within each
 posting's remaining headcount (:func:`~matcher.allocation.allocate`). Scores / 100
 serve as hire probabilities, so the objective reads as expected placements. Like a
@@ -36,7 +37,8 @@ from api.db import write_lock
 from api.errors import ForbiddenError, NotFoundError, UnprocessableError
 from api.models import Interaction, Posting, Trainee
 from api.schemas import CandidateSummary
-from api.services.index import MatchIndex
+from api.services.index import MatchIndex, chunks
+from api.services.matching import ENDED
 from api.services.plan_schemas import (
     MAX_LENGTH,
     PlanComparison,
@@ -161,8 +163,19 @@ def _ineligible(index: MatchIndex, trainee: Trainee) -> str | None:
     return None
 
 
+def _ended(session: Session, postings: list[Posting]) -> set[tuple[str, str]]:
+    """(posting, trainee) pairs that have ended (rejected, withdrawn): never planned."""
+    pairs: set[tuple[str, str]] = set()
+    for chunk in chunks([p.id for p in postings]):
+        pairs.update((p, t) for p, t in session.execute(
+            select(Interaction.posting_id, Interaction.trainee_id).where(
+                Interaction.posting_id.in_(chunk), Interaction.kind.in_(ENDED))))
+    return pairs
+
+
 def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, int],
-                areas: tuple[str, ...], request: PlanRequest) -> _Candidates:
+                areas: tuple[str, ...], request: PlanRequest,
+                ended: set[tuple[str, str]]) -> _Candidates:
     filters = Filters(level_tolerance=request.level_tolerance,
                       require_area=request.require_area, areas=areas)
     rows, cols, values = [], [], []
@@ -176,7 +189,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
             found = []
         for rec in found:
             j = column.get(rec.trainee_id)
-            if j is None:
+            if j is None or (posting.id, rec.trainee_id) in ended:
                 continue
             ranked.append(j)
             recs[i, j] = rec
@@ -279,7 +292,7 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
     eligible = [t for t in trainees if reasons[t.id] is None]
     column = {t.id: j for j, t in enumerate(eligible)}
     areas = tuple(sorted({t.area for t in eligible}))
-    cand = _candidates(index, postings, column, areas, request)
+    cand = _candidates(index, postings, column, areas, request, _ended(session, postings))
     remaining = np.array([_remaining(p) for p in postings], dtype=np.int64)
     if request.mode == "assignment":
         capacity = remaining
