@@ -34,6 +34,10 @@ shown nor learns which trainee ids exist. A trainee who withdrew their consent t
 recommended after being shown can still be recorded as interviewed or hired: the
 consent is about being recommended, and the hire is a fact.
 
+Reading a trainee: a trainee's record (read, change, delete, job suggestions) is, to an
+enterprise and to any other trainee, the same 404 as a trainee id that does not exist
+(:func:`check_trainee`); so is another trainee's id in a step a trainee logs.
+
 Contact details of a trainee go to admins, counselors (of the trainee's area) and the
 trainee, and to an enterprise only when the trainee separately consented to share them.
 List queries are narrowed here too (:func:`scope_postings`, :func:`scope_trainees`…), so
@@ -48,9 +52,8 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from api.errors import ForbiddenError, NotFoundError, not_found
+from api.errors import ForbiddenError, NotFoundError, field_label, not_found
 from api.models import Course, Enterprise, Posting, Trainee
-from matcher.schemas import SCHEMAS
 
 __all__ = ["Principal", "can_see_contact", "check_areas", "check_course_write",
            "check_enterprise", "check_enterprise_create", "check_enterprise_update",
@@ -144,7 +147,7 @@ ENTERPRISE_SELF_FIELDS = frozenset({"name"})
 
 
 def _enterprise_label(field: str) -> str:
-    return SCHEMAS["enterprises"].column(field).label
+    return field_label(field, "enterprises")
 
 
 def check_enterprise_create(who: Principal, values: dict[str, Any]) -> None:
@@ -209,6 +212,12 @@ def check_course_write(who: Principal, *areas: str | None) -> None:
 
 
 def check_trainee(who: Principal, trainee: Trainee, *, write: bool = False) -> None:
+    """May ``who`` read (or, ``write``, change or delete) ``trainee``?
+
+    Staff: a 403 for a counselor outside the trainee's areas. An enterprise or another
+    trainee gets the 404 of a trainee that does not exist (a 403 would tell which
+    trainee ids exist): to them, the record is not there.
+    """
     if who.role == "admin":
         return
     if who.role == "counselor" and _in_area(who, trainee.area):
@@ -217,7 +226,7 @@ def check_trainee(who: Principal, trainee: Trainee, *, write: bool = False) -> N
         return
     if who.role == "counselor":
         raise _deny("该学员不在您负责的区域", "this trainee is outside your areas")
-    raise _deny("只能查看本人的信息", "you may only read your own record")
+    raise not_found("学员", "trainee", trainee.id)
 
 
 #: What a trainee may change about themself (see the module docstring).
@@ -225,16 +234,9 @@ TRAINEE_SELF_FIELDS = frozenset({"preferred_areas", "expected_wage", "consent_re
                                  "consent_share_contact", "contact"})
 
 
-#: Chinese names of the fields of a trainee's record (as the import template has them).
 def _trainee_label(field: str) -> str:
     """The Chinese name of a trainee's field: its import column's header."""
-    if field == "consent_share_contact":
-        return "同意向企业提供联系方式"
-    column = "consent" if field == "consent_recommend" else field
-    try:
-        return SCHEMAS["trainees"].column(column).label
-    except KeyError:
-        return field
+    return field_label(field, "trainees")
 
 
 def check_trainee_update(who: Principal, trainee: Trainee, fields: dict[str, Any]) -> None:
@@ -310,7 +312,9 @@ def check_outcome(who: Principal, posting: Posting, trainee_id: str, trainee: Tr
                         "you may only record steps and hires for your own postings")
         if trainee is None or trainee.deleted_at is not None or not shown():
             raise NotFoundError(*_NOT_SHOWN)
-    elif trainee is None or trainee.deleted_at is not None:
+    elif trainee is None or trainee.deleted_at is not None \
+            or (who.role == "trainee" and who.trainee_id != trainee_id):
+        # another trainee's record is not there for a trainee (see check_trainee)
         raise not_found("学员", "trainee", trainee_id)
     check_interaction(who, posting, trainee, kind)
     return trainee

@@ -5,7 +5,8 @@ Every error response is ``{"error": {"status", "code", "message_zh", "message_en
 status); database constraint violations → 409; library errors are mapped here
 (:class:`~matcher.matching.UnknownIdError` → 404, other
 :class:`~matcher.errors.MatcherError` → 422), request validation → 422 with every bad
-field, unknown routes → 404, and anything unexpected → 500 without internals.
+field (named by its import column's Chinese header, :func:`field_label`), unknown
+routes → 404, and anything unexpected → 500 without internals.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher.errors import MatcherError
 from matcher.matching import UnknownIdError
+from matcher.schemas import SCHEMAS
 
 __all__ = ["ApiError", "ConflictError", "ForbiddenError", "NotFoundError",
-           "UnauthorizedError", "UnprocessableError", "error_body", "install_error_handlers"]
+           "UnauthorizedError", "UnprocessableError", "error_body", "field_label",
+           "install_error_handlers"]
 
 log = logging.getLogger("talentmatch.api")
 
@@ -128,8 +131,48 @@ def _location(error: Any) -> list[str]:
     return location[:1] if error.get("type") == "json_invalid" else location
 
 
-def _field(location: list[str]) -> str:
-    parts = [p for p in location if p not in ("body", "query", "path", "header")]
+#: The label of a trainee's separate consent to share the contact (no column of the
+#: import template; an optional column of a roster, :mod:`api.services.tables`).
+SHARE_CONTACT_LABEL = "同意向企业提供联系方式"
+#: Request fields named otherwise than their import column: (table, column).
+_FIELD_COLUMNS = {"consent_recommend": ("trainees", "consent")}
+
+
+def field_label(field: str, table: str | None = None) -> str:
+    """The Chinese name of a request field of ``table`` (an import table, or None): the
+    header of its column in the import template (:data:`matcher.schemas.SCHEMAS`), the
+    table's key for ``id``; an id of another table (``posting_id``…) by that table's
+    key; otherwise the field as it is called.
+
+    Examples
+    --------
+    >>> field_label("expected_wage", "trainees"), field_label("area", "postings")
+    ('期望月薪', '工作地点')
+    >>> field_label("id", "courses"), field_label("trainee_id"), field_label("page")
+    ('班次编号', '学员编号', 'page')
+    """
+    if field == "consent_share_contact":
+        return SHARE_CONTACT_LABEL
+    table, name = _FIELD_COLUMNS.get(field, (table, field))
+    if table in SCHEMAS:
+        schema = SCHEMAS[table]
+        name = schema.key if name == "id" else name
+        if any(name == c.name for c in schema.columns):
+            return schema.column(name).label
+    # other tables only by their key: a column name alone (area, status) may be another
+    # thing in another table (所在区域, 工作地点)
+    return next((s.column(s.key).label for s in SCHEMAS.values() if s.key == name), field)
+
+
+def _table_of(path: str) -> str | None:
+    """The import table a request path is about (``/api/v1/trainees/T1`` → trainees)."""
+    return next((part for part in path.split("/") if part in SCHEMAS), None)
+
+
+def _field(location: list[str], table: str | None = None) -> str:
+    """Where a validation error is, as a person reads it: the fields' Chinese names."""
+    parts = [field_label(p, table) for p in location
+             if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ("请求体" if location[:1] == ["body"] else "请求")
 
 
@@ -140,11 +183,12 @@ def install_error_handlers(app: FastAPI) -> None:
                      exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"location": _location(e), "message": e.get("msg"),
-                    "message_zh": validation_zh(e), "type": e.get("type")}
-                   for e in exc.errors()]
-        fields = "；".join(f"{_field(d['location'])}：{d['message_zh']}" for d in details[:5])
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        table = _table_of(request.url.path)
+        details = [{"location": _location(e), "label": _field(_location(e), table),
+                    "message": e.get("msg"), "message_zh": validation_zh(e),
+                    "type": e.get("type")} for e in exc.errors()]
+        fields = "；".join(f"{d['label']}：{d['message_zh']}" for d in details[:5])
         return _json(422, "invalid", f"请求参数有误：{fields}。请修改后重试",
                      "the request is invalid: fix the fields listed in details", details)
 

@@ -67,8 +67,11 @@ def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
 
 @router.get("/placements", response_model=PlacementsPublic)
 def list_placements(session: SessionDep, who: UserDep, paging: PageDep,
-                    posting_id: Annotated[str | None, Query(max_length=32)] = None
+                    posting_id: Annotated[str | None, Query(max_length=32)] = None,
+                    trainee_id: Annotated[str | None, Query(max_length=32)] = None
                     ) -> PlacementsPublic:
-    rows, total = outcomes.list_placements(session, who, paging, posting_id=posting_id)
+    """Hires one may see (an enterprise: of its postings), by posting and by trainee."""
+    rows, total = outcomes.list_placements(session, who, paging, posting_id=posting_id,
+                                           trainee_id=trainee_id)
     return PlacementsPublic(items=[PlacementPublic.model_validate(p) for p in rows],
                             total=total, page=paging.page, page_size=paging.page_size)

@@ -1,7 +1,8 @@
 """Create, read, update and close the market's entities, checked and access-controlled.
 
 Each write is checked with the import rules, committed, and reflected in the matching
-index at once (a closed posting or a trainee without consent leaves it).
+index at once (a closed posting or a trainee without consent leaves it). A list filtered
+by an area that is not one of Dazhou's is a 422 naming them, not an empty page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from api import access
 from api.access import Principal
 from api.db import write_lock
 from api.deps import Paging
-from api.errors import UnprocessableError
+from api.errors import UnprocessableError, field_label
 from api.models import (
     CONSENT_WITHDRAWN_AT,
     Course,
@@ -40,6 +41,7 @@ from api.services.store import (
     where_equal,
 )
 from api.services.tables import OccupationError, course_occupation_code
+from matcher.areas import AREA_ALIASES, area_names
 from matcher.reading import PostingReading, read_posting
 from matcher.text import spellings
 
@@ -49,11 +51,34 @@ def _like(column: Any, text: str) -> Any:
     return or_(*(column.contains(form, autoescape=True) for form in sorted(spellings(text))))
 
 
+def _area_filter(column: Any, area: str | None) -> Any:
+    """The condition of a list filtered by ``area`` (None: no filter): the area or one of
+    the other names it goes by (高新区, 市本级…, :data:`matcher.areas.AREA_ALIASES`).
+    An area that is none of Dazhou's is a 422 listing them, not an empty list."""
+    area = (area or "").strip()
+    if not area:
+        return None
+    name = AREA_ALIASES.get(area, area)
+    names = area_names()
+    if name not in names:
+        raise UnprocessableError(
+            f"未知区域：{area}。可选：{'、'.join(names)}",
+            f"unknown area {area!r}: the areas are {', '.join(names)}",
+            details={"field": "area", "value": area, "areas": list(names)})
+    return column.in_(sorted({name} | {a for a, n in AREA_ALIASES.items() if n == name}))
+
+
+def _where_area(query: Select[Any], column: Any, area: str | None) -> Select[Any]:
+    condition = _area_filter(column, area)
+    return query if condition is None else query.where(condition)
+
+
 def _apply_patch(obj: Any, patch: dict[str, Any]) -> dict[str, Any]:
     # an explicit null for a required column would fail at commit (NOT NULL): say so now
     nulls = [k for k, v in patch.items() if v is None and not obj.__mapper__.columns[k].nullable]
     if nulls:
-        raise UnprocessableError(f"以下字段不能为空（null）：{'、'.join(nulls)}",
+        labels = "、".join(field_label(k, obj.__tablename__) for k in nulls)
+        raise UnprocessableError(f"以下字段不能为空（null）：{labels}",
                                  f"these fields cannot be null: {', '.join(nulls)}",
                                  details=[{"field": k} for k in nulls])
     values = values_of(obj) | patch
@@ -64,9 +89,8 @@ def _apply_patch(obj: Any, patch: dict[str, Any]) -> dict[str, Any]:
 
 def list_enterprises(session: Session, who: Principal, paging: Paging, *, area: str | None,
                      industry: str | None, q: str | None) -> tuple[list[Enterprise], int]:
-    query: Select[Any] = access.scope_enterprises(who, select(Enterprise))
-    if area:
-        query = query.where(Enterprise.area == area)
+    query: Select[Any] = _where_area(access.scope_enterprises(who, select(Enterprise)),
+                                  Enterprise.area, area)
     if industry:
         query = query.where(Enterprise.industry == industry)
     if q:
@@ -109,8 +133,9 @@ def update_enterprise(session: Session, who: Principal, key: str, patch: dict[st
 def list_postings(session: Session, who: Principal, paging: Paging, *,
                   enterprise_id: str | None, area: str | None, status: str | None,
                   occupation_code: str | None, q: str | None) -> tuple[list[Posting], int]:
-    query: Select[Any] = access.scope_postings(who, select(Posting))
-    query = where_equal(query, (Posting.enterprise_id, enterprise_id), (Posting.area, area),
+    query: Select[Any] = _where_area(access.scope_postings(who, select(Posting)), Posting.area,
+                                  area)
+    query = where_equal(query, (Posting.enterprise_id, enterprise_id),
                         (Posting.status, status), (Posting.occupation_code, occupation_code))
     if q:
         query = query.where(or_(_like(Posting.title, q), _like(Posting.requirements, q)))
@@ -196,8 +221,8 @@ def posting_reading(index: MatchIndex, p: Posting) -> PostingReading:
 def list_courses(session: Session, who: Principal, paging: Paging, *, area: str | None,
                  occupation_code: str | None, provider_kind: str | None
                  ) -> tuple[list[Course], int]:
-    query: Select[Any] = access.scope_courses(who, select(Course))
-    query = where_equal(query, (Course.area, area), (Course.occupation_code, occupation_code),
+    query: Select[Any] = _where_area(access.scope_courses(who, select(Course)), Course.area, area)
+    query = where_equal(query, (Course.occupation_code, occupation_code),
                         (Course.provider_kind, provider_kind))
     return page_of(session, query.order_by(Course.id), paging)
 
@@ -274,9 +299,9 @@ def update_course(session: Session, index: MatchIndex, who: Principal, key: str,
 
 def list_trainees(session: Session, who: Principal, paging: Paging, *, area: str | None,
                   course_id: str | None, status: str | None) -> tuple[list[Trainee], int]:
-    query: Select[Any] = access.scope_trainees(who, select(Trainee))
-    query = where_equal(query, (Trainee.area, area), (Trainee.course_id, course_id),
-                        (Trainee.status, status))
+    query: Select[Any] = _where_area(access.scope_trainees(who, select(Trainee)), Trainee.area,
+                                  area)
+    query = where_equal(query, (Trainee.course_id, course_id), (Trainee.status, status))
     return page_of(session, query.order_by(Trainee.id), paging)
 
 

@@ -29,7 +29,8 @@ from api.services.tables import (
     SHARE_CONTACT_COLUMNS,
     OccupationError,
     course_occupation_code,
-    rows_from_frame,
+    missing_columns,
+    numbered_rows,
     upsert,
 )
 from matcher import Normalizer
@@ -189,7 +190,9 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
                      "请在学员信息中修改", "the trainee withdrew this consent and an import "
                      "cannot give it back; if they consent again, change it on their record")
         if row["id"] in placed and row.get("status") != "placed":
-            note(i, "status", schema.column("status").label, row.get("status"),
+            status = schema.column("status")
+            shown = (status.choices or {}).get(row.get("status") or "", row.get("status"))
+            note(i, "status", status.label, shown,
                  "该学员已有就业登记，状态保持“已就业”", "this trainee has a recorded "
                  "placement: the status stays placed")
             row["status"] = "placed"
@@ -210,36 +213,55 @@ def _deleted(session: Session, rows: list[dict[str, Any]], data_rows: list[int]
             for i, r in zip(data_rows, rows, strict=True) if r["id"] in deleted]
 
 
+def _stored_problems(session: Session, index: MatchIndex, table: str,
+                     rows: list[dict[str, Any]], data_rows: list[int],
+                     areas: tuple[str, ...] | None) -> list[dict[str, Any]]:
+    """The problems of ``rows`` (at positions ``data_rows`` of the file) against the
+    store and the taxonomy: a trainee deleted at their request, a record outside the
+    counselor's ``areas``, a course's occupation, an id of another table not stored."""
+    problems = []
+    if table == "trainees":
+        problems += _deleted(session, rows, data_rows)
+    if areas is not None:
+        problems += _outside_areas(session, table, rows, data_rows, areas)
+    if table == "courses":
+        problems += _course_occupations(index.normalizer, rows, data_rows)
+    if table in _LINKS:
+        column, parent, parent_table = _LINKS[table]
+        wanted = sorted({r[column] for r in rows if r.get(column)})
+        known = {key for chunk in chunks(wanted) for key in session.scalars(
+            select(parent.id).where(parent.id.in_(chunk)))}  # type: ignore[attr-defined]
+        label = SCHEMAS[table].column(column).label
+        problems += [_at_row(i, column, label, r[column],
+                             f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
+                             f"no such id in {parent_table}: import it first")
+                     for i, r in zip(data_rows, rows, strict=True)
+                     if r.get(column) and r[column] not in known]
+    return problems
+
+
 def import_table(session: Session, index: MatchIndex, table: str, frame: pd.DataFrame, *,
                  dry_run: bool, areas: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """``areas``: the importing counselor's areas (None: any area)."""
+    """Check an import table and, unless a dry run or anything is wrong, store it.
+
+    Every problem is reported at once: the validator's (format: types, required cells,
+    codes, …) and, for every row the validator passed, those against the store (see
+    :func:`_stored_problems`), in row order. Nothing is stored when there is any.
+    ``areas``: the importing counselor's areas (None: any area).
+    """
     report = validate(table, frame)
     problems = [_problem(p) for p in report.problems]
-    rows: list[dict[str, Any]] = []
-    if report.ok:
-        rows = rows_from_frame(table, frame)
-        data_rows = [i for i in range(len(frame)) if frame.iloc[i].astype(str).str.strip()
-                     .ne("").any()]
-        if table == "trainees":
-            problems += _deleted(session, rows, data_rows)
-        if areas is not None:
-            problems += _outside_areas(session, table, rows, data_rows, areas)
-        if table == "courses":
-            problems += _course_occupations(index.normalizer, rows, data_rows)
-        if table in _LINKS:
-            column, parent, parent_table = _LINKS[table]
-            attr = "enterprise_id" if column == "enterprise_id" else column
-            wanted = {r[attr] for r in rows if r.get(attr)}
-            known = set(session.scalars(select(parent.id).where(  # type: ignore[attr-defined]
-                parent.id.in_(wanted)))) if wanted else set()  # type: ignore[attr-defined]
-            schema = SCHEMAS[table]
-            label = schema.column(column).label
-            for i, r in zip(data_rows, rows, strict=True):
-                if r.get(attr) and r[attr] not in known:
-                    problems.append(_at_row(
-                        i, column, label, r[attr],
-                        f"{SCHEMAS[parent_table].label}中没有此编号，请先导入",
-                        f"no such id in {parent_table}: import it first"))
+    refused = {p.row - 1 for p in report.problems if p.row is not None}
+    # a file without a required column is not the table's template: checking its rows
+    # against the store would only repeat that the column is missing
+    numbered = [] if missing_columns(table, frame) else numbered_rows(table, frame,
+                                                                     skip=refused)
+    data_rows = [i for i, _ in numbered]
+    rows = [row for _, row in numbered]
+    if rows:
+        problems += _stored_problems(session, index, table, rows, data_rows, areas)
+        # header problems (no row) first, then by row; a row's format problems first
+        problems.sort(key=lambda p: p["row"] or 0)
     kept: list[dict[str, Any]] = []
     if table == "trainees" and not problems and rows:
         kept = _keep_trainee_choices(session, rows, data_rows)
@@ -249,7 +271,7 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
         ids = [r["id"] for r in rows]
         existing = len(set(session.scalars(select(model.id).where(  # type: ignore[attr-defined]
             model.id.in_(ids)))))  # type: ignore[attr-defined]
-    summary = {"table": table, "rows": len(rows) if rows else report.rows,
+    summary = {"table": table, "rows": len(rows) if report.ok and rows else report.rows,
                "dry_run": dry_run, "ok": not problems, "stored": False,
                "created": len(rows) - existing if not problems else 0,
                "updated": existing if not problems else 0,

@@ -26,8 +26,9 @@ from api import access
 from api.access import Principal
 from api.db import advisory_lock, write_lock
 from api.deps import Paging
-from api.errors import ConflictError
+from api.errors import ConflictError, UnprocessableError
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
+from api.schemas import INTERACTION_LABELS
 from api.services.index import MatchIndex, chunks
 from api.services.store import get_or_404, page_of, where_equal
 
@@ -73,6 +74,15 @@ def record(session: Session, index: MatchIndex, who: Principal, kind: str, posti
 def list_interactions(session: Session, who: Principal, paging: Paging, *,
                       posting_id: str | None, trainee_id: str | None, kind: str | None
                       ) -> tuple[list[Interaction], int]:
+    """The steps ``who`` may see, narrowed to a posting, a trainee and a ``kind`` (one
+    of :data:`api.schemas.INTERACTION_LABELS`: another is a 422 that lists them, as a
+    step of that kind could never be recorded)."""
+    if kind and kind not in INTERACTION_LABELS:
+        kinds_zh = "、".join(f"{k}（{label}）" for k, label in INTERACTION_LABELS.items())
+        raise UnprocessableError(
+            f"求职进展类型无效：{kind}。可选：{kinds_zh}",
+            f"unknown kind {kind!r}: the kinds are {', '.join(INTERACTION_LABELS)}",
+            details={"field": "kind", "value": kind, "kinds": list(INTERACTION_LABELS)})
     query = access.scope_outcomes(who, select(Interaction), Interaction.posting_id,
                                   Interaction.trainee_id)
     query = where_equal(query, (Interaction.posting_id, posting_id),
@@ -81,10 +91,14 @@ def list_interactions(session: Session, who: Principal, paging: Paging, *,
 
 
 def list_placements(session: Session, who: Principal, paging: Paging, *,
-                    posting_id: str | None) -> tuple[list[Placement], int]:
+                    posting_id: str | None, trainee_id: str | None = None
+                    ) -> tuple[list[Placement], int]:
+    """The hires ``who`` may see (:func:`api.access.scope_outcomes`: an enterprise those
+    of its postings), narrowed to a posting and a trainee when given."""
     query = access.scope_outcomes(who, select(Placement), Placement.posting_id,
                                   Placement.trainee_id)
-    query = where_equal(query, (Placement.posting_id, posting_id))
+    query = where_equal(query, (Placement.posting_id, posting_id),
+                        (Placement.trainee_id, trainee_id))
     return page_of(session, query.order_by(Placement.id), paging)
 
 

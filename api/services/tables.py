@@ -1,7 +1,8 @@
 """Between the import tables (:mod:`matcher.schemas`) and the SQL rows.
 
 :func:`rows_from_frame` turns a validated import table into model values (ids, typed
-dates, numbers and flags); :func:`upsert` stores them, updating rows whose id exists
+dates, numbers and flags; :func:`numbered_rows` also the rows' positions, leaving out
+rows the validator refused); :func:`upsert` stores them, updating rows whose id exists
 (re-importing never duplicates); :func:`market_frames` reads the store back as the
 import tables the matcher is built from; :func:`read_sample` loads the bundled sample.
 """
@@ -9,14 +10,16 @@ import tables the matcher is built from; :func:`read_sample` loads the bundled s
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.errors import SHARE_CONTACT_LABEL
 from api.models import Base, Course, Enterprise, Posting, Trainee
 from matcher import Normalizer
 from matcher.reading import read_posting
@@ -25,7 +28,7 @@ from matcher.schemas import SCHEMAS
 from matcher.taxonomy import data_dir
 
 __all__ = ["MODELS", "OccupationError", "course_occupation_code", "market_frames",
-           "read_sample", "rows_from_frame", "upsert"]
+           "missing_columns", "numbered_rows", "read_sample", "rows_from_frame", "upsert"]
 
 MODELS: dict[str, type[Base]] = {"enterprises": Enterprise, "postings": Posting,
                                  "courses": Course, "trainees": Trainee}
@@ -40,7 +43,7 @@ def _attr(table: str, column: str) -> str:
     """The model attribute of an import column (the table's key is ``id``)."""
     return "id" if column == SCHEMAS[table].key else _RENAMED.get(column, column)
 #: The optional import column for the separate consent to share the contact.
-SHARE_CONTACT_COLUMNS = ("consent_share_contact", "同意向企业提供联系方式")
+SHARE_CONTACT_COLUMNS = ("consent_share_contact", SHARE_CONTACT_LABEL)
 _TRUE = {"true", "1", "yes", "y", "t", "是", "同意", "√", "✓", "✔"}
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
@@ -85,18 +88,45 @@ def _bool(value: Any) -> bool:
 
 
 def _header(name: object) -> str:
-    return unicodedata.normalize("NFKC", str(name)).replace(" ", "").rstrip("*").lower()
+    """A header as compared (as :func:`matcher.schemas.validate` does): NFKC-folded, no
+    spaces or required-marks, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name))).rstrip("*").lower()
 
 
-def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Model values of each non-blank row of a validated import table."""
+def missing_columns(table: str, frame: pd.DataFrame) -> list[str]:
+    """The required columns of ``table`` that no header of ``frame`` names (English name
+    or Chinese label): the file is not the table's template.
+
+    Examples
+    --------
+    >>> missing_columns("enterprises", pd.DataFrame(columns=["企业编号", "企业名称"]))
+    ['uscc', 'industry', 'area', 'key_enterprise']
+    """
+    headers = {_header(c) for c in frame.columns}
+    return [c.name for c in SCHEMAS[table].columns if c.required
+            and _header(c.label) not in headers and _header(c.name) not in headers]
+
+
+def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
+                  ) -> list[tuple[int, dict[str, Any]]]:
+    """Model values of each non-blank row of an import table, with its position in
+    ``frame`` (0-based), leaving out the positions in ``skip`` (rows the validator
+    refused: only checked cells can be read as their types).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"企业编号": ["E1", "", "E3"], "重点企业": ["是", "", "bad"]})
+    >>> [(i, r["id"], r["key_enterprise"]) for i, r in numbered_rows(
+    ...     "enterprises", frame, skip={2})]
+    [(0, 'E1', True)]
+    """
     schema = SCHEMAS[table]
     by_header = {_header(c): c for c in frame.columns}
     share = next((by_header[_header(c)] for c in SHARE_CONTACT_COLUMNS
                   if _header(c) in by_header), None)
     out = []
-    for _, raw in frame.iterrows():
-        if all(_text(v) is None for v in raw.tolist()):
+    for position, (_, raw) in enumerate(frame.iterrows()):
+        if position in skip or all(_text(v) is None for v in raw.tolist()):
             continue
         row: dict[str, Any] = {}
         for col in schema.columns:
@@ -113,8 +143,13 @@ def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
                                            else parsed)
         if table == "trainees" and share is not None:  # absent: the stored (or no) consent
             row["consent_share_contact"] = _bool(raw[share])
-        out.append(row)
+        out.append((position, row))
     return out
+
+
+def rows_from_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Model values of each non-blank row of a validated import table."""
+    return [row for _, row in numbered_rows(table, frame)]
 
 
 class OccupationError(ValueError):

@@ -49,7 +49,8 @@ def test_trainee_reads_only_themself(client: TestClient, tokens: H) -> None:
     other = _me(client, tokens["trainee2"])["trainee_id"]
     assert client.get(f"/api/v1/trainees/{mine}", headers=tokens["trainee1"]).status_code == 200
     for path in (f"/api/v1/trainees/{other}", f"/api/v1/trainees/{other}/suggestions"):
-        assert client.get(path, headers=tokens["trainee1"]).status_code == 403
+        # the same 404 as for an id that does not exist: ids cannot be enumerated
+        assert client.get(path, headers=tokens["trainee1"]).status_code == 404
     listed = client.get("/api/v1/trainees", headers=tokens["trainee1"]).json()["items"]
     assert [t["id"] for t in listed] == [mine]
 

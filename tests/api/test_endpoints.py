@@ -103,7 +103,7 @@ def test_suggestions_for_the_trainee_include_unlocks(client: TestClient, tokens:
     assert body["items"] and all(i["trainee_id"] == tid for i in body["items"])
     assert isinstance(body["unlocks"], list)
     assert client.get(f"/api/v1/trainees/{tid}/suggestions",
-                      headers=tokens["enterprise1"]).status_code == 403
+                      headers=tokens["enterprise1"]).status_code == 404
 
 
 def test_interaction_and_placement_flow(client: TestClient, tokens: H) -> None:

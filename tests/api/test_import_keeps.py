@@ -75,7 +75,7 @@ def test_a_placed_trainee_stays_placed(client: TestClient, app: FastAPI, tokens:
     assert hired.status_code == 201, hired.text
     again = _import(client, tokens, [_row("TK000004", status="seeking")])
     assert [(k["row"], k["column"], k["value"]) for k in again["kept"]] == [
-        (1, "status", "seeking")]
+        (1, "status", "求职中")]
     assert _stored(app, "TK000004").status == "placed"
     shortlist = client.get(f"/api/v1/postings/{posting}/shortlist?k=100&level_tolerance=7"
                            "&require_area=false", headers=tokens["counselor"]).json()

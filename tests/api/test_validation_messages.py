@@ -30,8 +30,8 @@ def test_a_bad_body_names_every_field(client: TestClient, tokens: H) -> None:
                                  "graduation_date": "明年", "expected_wage": 50})
     assert response.status_code == 422
     message = response.json()["error"]["message_zh"]
-    assert "course_id：必填" in message and "graduation_date：须为日期" in message
-    assert "expected_wage：须 ≥ 1000" in message
+    assert "培训班次：必填" in message and "结业日期：须为日期" in message
+    assert "期望月薪：须 ≥ 1000" in message
 
 
 def test_unreadable_json_and_a_body_that_is_no_object(client: TestClient, tokens: H) -> None:
