@@ -131,10 +131,13 @@ def explain_pairs(features: FeatureTable, index: np.ndarray, postings: PostingPr
         if not willing and side.area is not None:
             gaps.append(f"未将{side.area}列为意向地区")
         if not math.isnan(expected) and not math.isnan(side.top):
-            if expected <= side.top:
-                reasons.append(f"期望月薪 {expected:,.0f} 元，在岗位薪资范围内")
-            else:
+            if expected > side.top:
                 gaps.append(f"期望月薪 {expected:,.0f} 元，高于岗位上限 {side.top:,.0f} 元")
+            elif expected < side.bottom:  # NaN (no minimum written) compares False
+                reasons.append(f"期望月薪 {expected:,.0f} 元，岗位薪资高于期望"
+                               f"（下限 {side.bottom:,.0f} 元）")
+            else:
+                reasons.append(f"期望月薪 {expected:,.0f} 元，在岗位薪资范围内")
         if order:
             reasons.append("本企业订单班学员")
         if industry and side.industry is not None:
@@ -162,6 +165,7 @@ class _Posting:
         self.preferred_permits = postings.preferred_permits[p]
         self.area_index = int(postings.area[p])
         self.area = ctx.areas.items[self.area_index] if self.area_index >= 0 else None
+        self.bottom = float(postings.wage_min[p])
         self.top = float(postings.wage_max[p])
         industry = int(postings.industry[p])
         self.industry = ctx.industries.items[industry] if industry >= 0 else None

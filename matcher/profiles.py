@@ -36,6 +36,7 @@ from matcher.reading import (
     read_posting,
     read_trainee_text,
 )
+from matcher.schema_tables import split_areas
 
 __all__ = ["SLOTS", "PostingProfiles", "TraineeProfiles", "Vocabulary"]
 
@@ -215,10 +216,10 @@ class TraineeProfiles(_Rows):
         return rows
 
     def _preferred(self, text: str) -> np.ndarray:
-        """Which areas a preferred-areas text names."""
+        """Which areas a preferred-areas text names (split as the validator splits it)."""
         named = np.zeros(len(self.context.areas), dtype=bool)
-        for name in text.replace("，", "、").replace(",", "、").replace(";", "、").split("、"):
-            a = self.context.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
+        for name in split_areas(text):
+            a = self.context.areas.get(AREA_ALIASES.get(name, name))
             if a >= 0:
                 named[a] = True
         return named
@@ -421,7 +422,9 @@ class PostingProfiles(_Rows):
 
 
 def _anywhere(text: str) -> bool:
-    return text.strip() in ("", "不限", "any")
+    """Whether a preferred-areas text is blank or names 不限 (any area) among its areas."""
+    names = split_areas(text)
+    return not names or any(name in ("不限", "any") for name in names)
 
 
 def _is_seeking(text: str) -> bool:

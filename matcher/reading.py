@@ -2,26 +2,37 @@
 
 :func:`read_posting` turns a posting's title, requirement text and written minimum
 level into a :class:`PostingReading`: the occupation, the minimum level, required and
-preferred skills and permits ("会氩弧焊优先" is preferred), and the clauses that named
-nothing the taxonomy knows. :func:`read_trainee` turns a trainee's certificates as
+preferred skills and permits ("会氩弧焊优先", "会开叉车更好" are preferred), and the
+clauses that named nothing the taxonomy knows. What a negation cancels ("无需叉车证",
+"不要求证书") is no requirement, and a level named only in a preferred clause
+("高级工优先") is no minimum. :func:`read_trainee` turns a trainee's certificates as
 written, other skills and trained occupation into a :class:`TraineeReading`. Both are
 what a counselor or an enterprise is shown back ("what each requirement was read as"),
-and what :mod:`matcher.profiles` indexes.
+and what :mod:`matcher.profiles` indexes. Both sides name a skill or permit by one
+canonical label (:func:`canonical_label`), so that a requirement written "危险化学品特种作业"
+is met by a trainee holding "危化品作业证".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from matcher.levels import parse_level
 from matcher.normalize import Match, Normalizer
 from matcher.text import clean
 
-__all__ = ["PostingReading", "TraineeReading", "read_posting", "read_trainee"]
+__all__ = ["PostingReading", "TraineeReading", "canonical_label", "read_posting",
+           "read_trainee"]
 
 _CLAUSES = re.compile(r"[,;|/]")
-_PREFERRED = re.compile(r"优先|加分|更佳|为佳|最好|preferred|a plus")
+_PREFERRED = re.compile(r"优先|加分|更佳|更好|为佳|尤佳|最好|最佳|preferred|a plus")
+# What follows one of these, up to the next thing asked for, is not required: "无需叉车证",
+# "不要求证书". 免 but not 免费 ("免费培训" is a benefit, and says nothing of the rest).
+_NEGATION = re.compile(r"无需|无须|不需要?|不要求|不必|不用|不限|(?<![避以难])免(?!费)")
+# Words that ask for something again after a negation: "无需经验会电焊即可".
+_AFFIRMATION = re.compile(r"会|能|懂|持|有|具备|熟悉|熟练|掌握|精通|需要?|要求|但|只要")
 # A clause that states nothing checkable: "3年以上相关工作经验", "等级不限".
 _IGNORABLE = re.compile(r"^[\d年以上下内个月经验工作相关及]+$|不限|无要求")
 
@@ -90,21 +101,25 @@ def read_posting(norm: Normalizer, title: object, requirements: object = "",
         clause = clause.strip()
         if not clause:
             continue
-        found = norm.extract(clause)
-        clause_level = parse_level(clause)
-        if level is None and clause_level is not None:
+        asked = _affirmed(clause)
+        found = norm.extract(asked) if asked else ()
+        clause_level = parse_level(asked) if asked else None
+        preferred = bool(_PREFERRED.search(asked))
+        # "有数控车工证（高级工）优先": a level wished for is no minimum.
+        if level is None and clause_level is not None and not preferred:
             level = clause_level
         if not found:
             ignorable = clause_level is not None or _IGNORABLE.search(clause)
-            if not ignorable and _has_content(norm, clause):
+            if not ignorable and _has_content(norm, asked):
                 not_understood.append(clause)
             continue
-        preferred = bool(_PREFERRED.search(clause))
         for m in found:
             if m.kind == "skill" and m.skill:
-                (preferred_skills if preferred else skills).add(m.skill)
+                (preferred_skills if preferred else skills).add(
+                    canonical_label(norm, "skill", m.skill))
             elif m.kind == "permit" and m.permit:
-                (preferred_permits if preferred else permits).add(m.permit)
+                (preferred_permits if preferred else permits).add(
+                    canonical_label(norm, "permit", m.permit))
             elif m.code not in occupations:
                 occupations.append(m.code)
     if occupation is None and occupations:
@@ -160,10 +175,10 @@ def read_trainee_text(norm: Normalizer, text: object, *, certificates: bool
     if isinstance(text, str) and text.strip():
         for m in norm.extract(text):
             if m.kind == "permit" and m.permit:
-                permit_set.add(m.permit)
+                permit_set.add(canonical_label(norm, "permit", m.permit))
                 continue
             if m.kind == "skill" and m.skill:
-                skill_set.add(m.skill)
+                skill_set.add(canonical_label(norm, "skill", m.skill))
             if certificates:
                 # A certificate written by its trade ("电焊 三级") certifies the occupation.
                 held[m.code] = _stronger(held.get(m.code), m.level, m.code in held)
@@ -183,6 +198,90 @@ def combine_trainee(certificates: TraineeReading, skills: TraineeReading,
     order = sorted(held.items(), key=lambda kv: -(kv[1] if kv[1] is not None else -1))
     return TraineeReading(tuple(order), certificates.skills | skills.skills,
                           certificates.permits | skills.permits)
+
+
+def canonical_label(norm: Normalizer, kind: str, label: str) -> str:
+    """The one label that names a skill or permit however it is written.
+
+    Labels of one kind are the same skill or permit when they differ only by a short
+    form (危化品 for 危险化学品, 驾照 for 驾驶证), punctuation or the words around the name
+    (作业, 操作, 特种作业, 安全作业, 证, 资格, and 司机 for a permit). The canonical one is
+    the full name ending in 作业 (the 特种作业目录 form, without the 特种作业 qualifier
+    where possible), else the shortest; short forms last. Labels the taxonomy does not
+    hold are returned as they are.
+
+    Examples
+    --------
+    >>> norm = Normalizer.default()
+    >>> canonical_label(norm, "permit", "危化品作业"), canonical_label(norm, "permit", "叉车操作")
+    ('危险化学品安全作业', '叉车')
+    """
+    if kind not in ("skill", "permit"):
+        raise ValueError(f"kind must be 'skill' or 'permit', got {kind!r}")
+    table = _CANONICAL.get(norm)
+    if table is None:
+        table = _CANONICAL[norm] = _canonical_tables(norm)
+    return table[kind].get(label, label)
+
+
+_CANONICAL: WeakKeyDictionary[Normalizer, dict[str, dict[str, str]]] = WeakKeyDictionary()
+#: Short forms people write, and the full words they stand for.
+_SHORT_FORMS = (("危化品", "危险化学品"), ("驾照", "驾驶证"))
+_AFFIXES = {
+    "permit": re.compile(r"^特种作业|(?:特种作业|安全作业|从业资格|资格|作业|操作|证|司机)+$"),
+    "skill": re.compile(r"(?:作业|操作)+$"),
+}
+
+
+def _canonical_tables(norm: Normalizer) -> dict[str, dict[str, str]]:
+    """Label → canonical label, for the skills and the permits of the taxonomy."""
+    tables: dict[str, dict[str, str]] = {}
+    for kind in ("skill", "permit"):
+        groups: dict[str, set[str]] = {}
+        for label in norm.taxonomy.labels:
+            if label.kind == kind:
+                groups.setdefault(_label_key(kind, label.text), set()).add(label.text)
+        tables[kind] = {text: min(group, key=_canonical_order)
+                        for group in groups.values() if len(group) > 1 for text in group}
+    return tables
+
+
+def _label_key(kind: str, text: str) -> str:
+    """What is left of a label once its wording around the name is taken away."""
+    key = re.sub(r"\W+", "", clean(text))
+    for short, full in _SHORT_FORMS:
+        key = key.replace(short, full)
+    return _AFFIXES[kind].sub("", key) or key
+
+
+def _canonical_order(text: str) -> tuple[bool, bool, bool, int, bool, str]:
+    """Sort key of a group's labels: the canonical one comes first."""
+    bare = re.sub(r"\W+", "", text)
+    full = text.endswith("作业")
+    short = any(form in text for form, _ in _SHORT_FORMS)
+    return (short, not full, "特种作业" in text, -len(bare) if full else len(bare),
+            bare != text, text)
+
+
+def _affirmed(clause: str) -> str:
+    """A clause without what its negations cancel: "会电焊无需叉车证" → "会电焊".
+
+    A negation cancels the words after it up to the next word that asks for something
+    ("无需经验会电焊即可" still asks for 电焊); a verb right after the negation is part of
+    what it cancels ("不要求有叉车证"). The parts left are joined as separate clauses.
+    """
+    parts: list[str] = []
+    start = 0
+    while (negation := _NEGATION.search(clause, start)) is not None:
+        parts.append(clause[start:negation.start()])
+        end = negation.end()
+        lead = _AFFIRMATION.match(clause, end)
+        if lead is not None:
+            end = lead.end()
+        again = _AFFIRMATION.search(clause, end + 1)
+        start = again.start() if again is not None else len(clause)
+    parts.append(clause[start:])
+    return ",".join(p for p in parts if p.strip())
 
 
 def _stronger(old: int | None, new: int | None, seen: bool) -> int | None:

@@ -2,14 +2,17 @@
 
 :func:`what_unlocks` looks at the open postings near a trainee's trade that the
 trainee does not fully qualify for and counts, for each single change — the next
-certificate level, one missing skill or permit, one more area — how many postings it
-would open or complete. A counselor uses it to advise on the next course; a trainee
+certificate level, the missing skills or permits of a posting, one more area — how many
+postings it would open or complete. A skill counts only for the postings it completes:
+a posting asking for 制粒 and 配料混合, neither held, counts for "制粒、配料混合" together,
+never for either one alone. A counselor uses it to advise on the next course; a trainee
 sees "考取焊工三级/高级工证书，可多匹配 12 个岗位".
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from matcher.levels import format_level
@@ -73,10 +76,13 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
             code = ctx.occupations.items[held]
             short.setdefault(code, []).append((int(postings.min_level[row]), row))
         if area_ok[i] and level_ok[i]:
-            for skill in postings.skills[row] - trainees.skill_sets[reading]:
-                note("skill", ctx.skills.items[skill], row)
-            for permit in postings.permits[row] - trainees.permit_sets[reading]:
-                note("permit", ctx.permits.items[permit], row)
+            for kind, missing, names in (
+                    ("skill", postings.skills[row] - trainees.skill_sets[reading],
+                     ctx.skills.items),
+                    ("permit", postings.permits[row] - trainees.permit_sets[reading],
+                     ctx.permits.items)):
+                if missing:
+                    note(kind, _together(names[j] for j in missing), row)
         if not area_ok[i] and level_ok[i] and postings.area[row] >= 0:
             note("area", ctx.areas.items[postings.area[row]], row)
     # A higher certificate opens every posting asking for it or less.
@@ -95,10 +101,15 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
             label = f"{name}{format_level(int(rank_text))}"
             advice = f"考取{label}证书，可多匹配 {n} 个岗位"
         elif kind == "skill":
-            advice = f"掌握{target}，可满足 {n} 个岗位的必备技能"
+            advice = f"掌握{target.replace('、', '和')}，可满足 {n} 个岗位的必备技能"
         elif kind == "permit":
-            advice = f"取得{target}证书，可满足 {n} 个岗位的证书要求"
+            advice = f"取得{target.replace('、', '和')}证书，可满足 {n} 个岗位的证书要求"
         else:
             advice = f"若愿意到{target}工作，可多匹配 {n} 个岗位"
         out.append(Unlock(kind, label, n, advice, tuple(examples[kind, target][:3])))
     return out[:limit]
+
+
+def _together(names: Iterable[str]) -> str:
+    """The skills (or permits) a posting still asks for, as one target: "制粒、配料混合"."""
+    return "、".join(sorted(names))
