@@ -90,7 +90,7 @@ def report(args: argparse.Namespace) -> int:
         print(f"talentmatch report: cannot write {output} ({exc.strerror}): choose another "
               "-o/--output", file=sys.stderr)
         return 2
-    print(f"wrote {output}: {summary}")
+    print(f"已写入 {output}：{summary}")
     return 0
 
 

@@ -11,26 +11,62 @@ cell that would hold a formula is stored as the text it is.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from openpyxl.styles import Font
 
 __all__ = ["workbook"]
 
 
-def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], *, fit_widths: bool = False
-             ) -> bytes:
-    """An ``.xlsx`` of the named sheets (no index column), with no formula cells;
-    ``fit_widths`` sizes each column to its contents (8–60 characters)."""
+def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], *, fit_widths: bool = False,
+             titles: Mapping[str, str] | None = None,
+             number_formats: Mapping[str, str] | None = None,
+             print_ready: bool = False) -> bytes:
+    """An ``.xlsx`` of the named sheets (no index column), with no formula cells.
+
+    ``fit_widths`` sizes each column to its contents (8–60 characters); ``titles``
+    (sheet name → text) puts a bold title row above that sheet's table; with
+    ``number_formats`` (column header → Excel format, e.g. ``{"完成率": "0.0%"}``) the
+    numbers of those columns are shown so (text cells are left alone); ``print_ready``
+    sets each sheet to print on A4 landscape, one page wide, its header row repeated.
+
+    Examples
+    --------
+    >>> import openpyxl
+    >>> frame = pd.DataFrame({"区域": ["=达川区"], "完成率": [0.5]})
+    >>> book = openpyxl.load_workbook(io.BytesIO(workbook(
+    ...     [("表", frame)], titles={"表": "年度报告"}, number_formats={"完成率": "0%"})))
+    >>> [[(c.value, c.data_type) for c in row] for row in book["表"].iter_rows(min_row=2)]
+    [[('区域', 's'), ('完成率', 's')], [('=达川区', 's'), (0.5, 'n')]]
+    >>> book["表"]["A1"].value, book["表"]["B3"].number_format
+    ('年度报告', '0%')
+    """
+    titles, number_formats = titles or {}, number_formats or {}
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets:
-            frame.to_excel(writer, index=False, sheet_name=name)
+            header = 2 if name in titles else 1  # the table's header row
+            frame.to_excel(writer, index=False, sheet_name=name, startrow=header - 1)
             sheet = writer.sheets[name]
+            if name in titles:
+                sheet.cell(row=1, column=1, value=titles[name]).font = Font(bold=True,
+                                                                            size=14)
             for row in sheet.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":  # text starting with "=": keep it text
                         cell.data_type = "s"
+            for i, column in enumerate(frame.columns, start=1):
+                if column in number_formats:
+                    for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=i, max_col=i):
+                        if cell.data_type == "n":
+                            cell.number_format = number_formats[column]
+            if print_ready:
+                sheet.page_setup.orientation = "landscape"
+                sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+                sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+                sheet.sheet_properties.pageSetUpPr.fitToPage = True
+                sheet.print_title_rows = f"{header}:{header}"
             if fit_widths:
                 for i, column in enumerate(frame.columns):
                     width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column])]

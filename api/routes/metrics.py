@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,29 +12,37 @@ from api.deps import SessionDep, UserDep
 from api.services import metrics
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
+AsOf = Annotated[dt.date | None, Query(
+    description="the day counted up to, e.g. 2026-06-30; default: today")]
 
 
 @router.get("/placement")
 def placement(session: SessionDep, who: UserDep,
               by: Annotated[str | None,
-                            Query(pattern="^(area|course|industry|occupation|period)$")] = None
-              ) -> dict[str, Any]:
+                            Query(pattern="^(area|course|industry|occupation|period)$")] = None,
+              as_of: AsOf = None) -> dict[str, Any]:
     """Graduates placed, through matching and in their trained occupation, vs 80 %.
 
     The goal is judged on ``goal_share``: graduates placed in the occupation they
     trained for, over all graduates (deleted trainees left out). ``placed`` counts
     placement records; ``placed_by_status`` the graduates whose status is 已就业, with
     or without a record (``placed_without_record``); ``labels`` says what each means.
+
+    Groups are of graduates, placed or not, and add up to ``overall``; ``by_label``
+    says how they are formed (by industry: the key industry of the occupation trained
+    for; by course: with the course's occupation, level and provider).
     """
     access.check_role(who, "admin", "counselor")
-    return metrics.placement(session, by)
+    return metrics.placement(session, by, as_of)
 
 
 @router.get("/supply")
-def supply(session: SessionDep, who: UserDep) -> dict[str, Any]:
-    """Key-industry demand (headcount) and how much was met (recorded hires), vs 90 %."""
+def supply(session: SessionDep, who: UserDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Key-industry demand (headcount of the postings opened by ``as_of``) and how much
+    was met (recorded hires), vs 90 %; postings not yet opened are counted beside it
+    (``not_yet_open``), not as demand."""
     access.check_role(who, "admin", "counselor")
-    return metrics.supply(session)
+    return metrics.supply(session, as_of)
 
 
 @router.get("/training")

@@ -4,7 +4,9 @@ Built from the service's metric code (:mod:`api.services.metrics`), so that the 
 and the metrics endpoints agree:
 
 - training person-times of the year (graduates) against the annex target — the
-  year's rows of :func:`~api.services.metrics.training`;
+  year's rows of :func:`~api.services.metrics.training`; a year outside the plan
+  (:data:`~api.services.metrics.PLAN_YEARS`) has no target, neither met nor missed
+  (``has_target`` false, ``target`` and ``meets_target`` null, ``plan_year`` false);
 - the placement goal against 80 %, for the year's graduates so far: the share of them
   placed in the occupation they trained for (培训就业匹配率, as
   :func:`~api.services.metrics.placement` judges it), with the share of placements made
@@ -14,9 +16,11 @@ and the metrics endpoints agree:
   date); for the city, its ``by=period`` group of the year;
 - key-industry supply satisfaction against 90 %: the definition of
   :func:`~api.services.metrics.supply` (demand = headcount, met = hires up to the
-  headcount) over the key-industry postings opened in the year, by the posting's area;
+  headcount) over the key-industry postings opened in the year by today (those
+  announced to open later are not yet demand), by the posting's area;
 - the largest shortages and suggested order-based courses: the demand survey
-  (:func:`~api.services.reports.demand_survey`) over the whole year.
+  (:func:`~api.services.reports.demand_survey`) over the whole year; for a year not
+  begun, its caveat (supply projected from today's statuses) heads the notes.
 """
 
 from __future__ import annotations
@@ -25,19 +29,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.db import make_engine, make_sessionmaker
-from api.models import Enterprise, Posting
+from api.models import Enterprise, Posting, Trainee
 from api.services import metrics
 from api.services.report_files import annual_html, annual_xlsx
 from api.services.reports import YEARS, Period, demand_survey
 from matcher import KEY_INDUSTRIES
 from matcher.taxonomy import Taxonomy
 
-__all__ = ["annual_report", "write_annual_report"]
+__all__ = ["annual_report", "summary_line", "write_annual_report"]
 
 CITY = "全市"
 SHORTAGES = 10
@@ -72,12 +76,13 @@ def _placement_by_area(session: Session, year: int, today: dt.date
             for area in now}
 
 
-def _supply_by_area(session: Session, period: Period) -> dict[str, dict[str, int]]:
+def _supply_by_area(session: Session, period: Period, today: dt.date
+                    ) -> dict[str, dict[str, int]]:
     rows = session.execute(
         select(Posting.area, Posting.headcount, Posting.hired)
         .join(Enterprise, Enterprise.id == Posting.enterprise_id)
         .where(Enterprise.industry.in_(KEY_INDUSTRIES), Posting.opened >= period.start,
-               Posting.opened <= period.end)).all()
+               Posting.opened <= min(period.end, today))).all()
     out: dict[str, dict[str, int]] = {}
     for area, headcount, hired in rows:
         cell = out.setdefault(area, {"demand": 0, "met": 0})
@@ -92,21 +97,37 @@ def _supply(counts: dict[str, int]) -> dict[str, Any]:
             "meets_goal": metrics.meets(counts["met"], counts["demand"], metrics.SUPPLY_GOAL)}
 
 
+def _training(session: Session, year: int, today: dt.date,
+              groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The city's training of ``year``: against the annex in a year of the plan; in
+    another, the person-times (as :func:`~api.services.metrics.training` counts them)
+    with no target."""
+    if year in metrics.PLAN_YEARS:
+        trained, target = sum(g["trained"] for g in groups), sum(g["target"] for g in groups)
+        return {"trained": trained, "target": target, "share": _share(trained, target),
+                "meets_target": trained >= target, "has_target": True}
+    trained = session.scalar(select(func.count()).select_from(Trainee).where(
+        Trainee.graduation_date >= dt.date(year, 1, 1),
+        Trainee.graduation_date <= min(dt.date(year, 12, 31), today)))
+    return {"trained": int(trained or 0), "target": None, "share": None,
+            "meets_target": None, "has_target": False}
+
+
 def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
                   today: dt.date | None = None) -> dict[str, Any]:
     """The report of ``period`` (a year) as plain data (JSON, and the files' source)."""
     year, today = period.start.year, today or dt.date.today()
-    training = [g for g in metrics.training(session)["groups"] if g["year"] == year]
+    training = [g for g in metrics.training(session, today)["groups"] if g["year"] == year]
     placement = _placement_by_area(session, year, today)
-    supply = _supply_by_area(session, period)
+    supply = _supply_by_area(session, period, today)
     names = [g["area_name"] for g in training]
     names += sorted((set(placement) | set(supply)) - set(names) - {"未知"})
     areas = []
     for name in names:
         annex = next((g for g in training if g["area_name"] == name), None)
         train = ({"trained": annex["trained"], "target": annex["target"],
-                  "share": annex["share"], "meets_target": annex["meets_target"]}
-                 if annex else None)
+                  "share": annex["share"], "meets_target": annex["meets_target"],
+                  "has_target": True} if annex else None)
         areas.append({"area": name, "annex_area": annex["area"] if annex else name,
                       "training": train,
                       "placement": placement.get(name) or _placement(
@@ -116,36 +137,39 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
                         if g["group"] == str(year)), None)
     city_placement = _placement({c: int(city_period[c]) if city_period else 0
                                  for c in _COUNTS})
-    trained = sum(g["trained"] for g in training)
-    target = sum(g["target"] for g in training)
     city_supply = _supply({"demand": sum(s["demand"] for s in supply.values()),
                            "met": sum(s["met"] for s in supply.values())})
-    survey = demand_survey(session, taxonomy, period)
+    survey = demand_survey(session, taxonomy, period, today)
     shortages = [r for r in survey["rows"] if r["gap"] > 0][:SHORTAGES]
+    first, last = metrics.PLAN_YEARS[0], metrics.PLAN_YEARS[-1]
+    plan_year = year in metrics.PLAN_YEARS
+    outside = [] if plan_year else [
+        f"{year}年不在《实施方案》目标年度（{first}–{last}年）内：无培训人次目标，不判定是否完成"]
     return {
         "title": f"达州市技能人才培训与就业匹配年度报告（{year}年）",
-        "year": year, "generated": today.isoformat(),
+        "year": year, "generated": today.isoformat(), "plan_year": plan_year,
         "goals": {"placement_matching_training": metrics.PLACEMENT_GOAL,
                   "key_industry_supply": metrics.SUPPLY_GOAL},
         "city": {"area": CITY,
-                 "training": {"trained": trained, "target": target,
-                              "share": _share(trained, target),
-                              "meets_target": trained >= target},
+                 "training": _training(session, year, today, training),
                  "placement": city_placement, "supply": city_supply},
         "areas": areas, "shortages": shortages,
         "suggested_courses": survey["suggested_courses"][:SHORTAGES],
         "demand_totals": survey["totals"],
         "notes": [
+            *outside, *(c["message_zh"] for c in survey["caveats"] if c["code"] == "future"),
             "培训人次：当年结业学员人数，对照《实施方案》附件分年度目标",
             "培训就业匹配率：当年结业学员中，在所学培训职业就业的比例（目标 ≥ 80%）",
             "通过匹配就业占比：当年结业学员中已就业者里，录用前曾被系统推荐到该岗位的比例",
-            "重点产业需求满足率：当年发布的重点产业岗位招聘人数中已录用的比例（目标 ≥ 90%）",
+            "重点产业需求满足率：当年已发布（发布日期不晚于生成日期）的重点产业岗位招聘人数中"
+            "已录用的比例（目标 ≥ 90%）",
             "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员",
         ]}
 
 
 def write_annual_report(url: str, year: int, fmt: str, output: str | Path) -> str:
-    """Write the report of ``year`` from the database at ``url``; returns a summary line.
+    """Write the report of ``year`` from the database at ``url``; returns its
+    :func:`summary_line` (Chinese, the three goals).
 
     Raises ``ValueError`` (a message for the command line) when the database is
     missing or unmigrated, the year out of range or the format unknown.
@@ -170,8 +194,32 @@ def write_annual_report(url: str, year: int, fmt: str, output: str | Path) -> st
         Path(output).write_text(annual_html(report), encoding="utf-8")
     else:
         Path(output).write_bytes(annual_xlsx(report))
-    city = report["city"]
-    return (f"trained {city['training']['trained']}/{city['training']['target']}, "
-            f"through matching {city['placement']['placed_through_matching']}/"
-            f"{city['placement']['placed']}, key-industry supply {city['supply']['met']}/"
-            f"{city['supply']['demand']}")
+    return summary_line(report)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """The report's three goals in one Chinese line (what ``talentmatch report`` prints).
+
+    Examples
+    --------
+    >>> line = summary_line({"city": {
+    ...     "training": {"trained": 10, "target": None, "share": None, "has_target": False},
+    ...     "placement": {"goal_share": 0.0121, "placed_matching_training": 10,
+    ...                   "graduates": 825, "meets_goal": False},
+    ...     "supply": {"satisfaction": None, "met": 0, "demand": 0, "meets_goal": False}}})
+    >>> line.split("；")[:2]
+    ['培训人次 10（该年度无目标）', '培训就业匹配率 1.2%（10 / 825 人，目标 ≥ 80%，未达到）']
+    """
+    t, p, s = (report["city"][k] for k in ("training", "placement", "supply"))
+    reached = {True: "已达到", False: "未达到"}
+    training = (f"培训人次 {t['trained']:,} / 目标 {t['target']:,}（{_pct(t['share'])}）"
+                if t["has_target"] else f"培训人次 {t['trained']:,}（该年度无目标）")
+    return (f"{training}；培训就业匹配率 {_pct(p['goal_share'])}（"
+            f"{p['placed_matching_training']} / {p['graduates']} 人，目标 ≥ "
+            f"{metrics.PLACEMENT_GOAL:.0%}，{reached[p['meets_goal']]}）；"
+            f"重点产业需求满足率 {_pct(s['satisfaction'])}（{s['met']} / {s['demand']} 人，"
+            f"目标 ≥ {metrics.SUPPLY_GOAL:.0%}，{reached[s['meets_goal']]}）")

@@ -2,14 +2,21 @@
 
 - placement: graduates, placed, placed through matching and placed in an occupation
   matching their training, overall and by area, course, industry, occupation or
-  period. The 80 % goal (培训就业匹配率) is judged on the share of *graduates* placed
-  in the occupation they trained for (``goal_share`` = placed_matching_training /
-  graduates), never on a share of the placed only: 1 placed of 825 graduates does
-  not meet it. ``placed`` counts placement records; the trainees whose status says
-  placed (已就业) are reported beside it (``placed_by_status``), since imports may mark
-  trainees placed without a record, whose occupation, hence match, is unknown;
+  period. Every grouping is of *graduates* (placed or not), so that each group judges
+  the goal on all its graduates and the groups add up to the city: by industry, a
+  graduate counts in the key industry of the occupation they trained for
+  (:func:`trained_industry`), not in the industry that hired them, and those trained
+  for no key-industry occupation in :data:`UNATTRIBUTED`. The 80 % goal (培训就业匹配率)
+  is judged on the share of *graduates* placed in the occupation they trained for
+  (``goal_share`` = placed_matching_training / graduates), never on a share of the
+  placed only: 1 placed of 825 graduates does not meet it. ``placed`` counts placement
+  records; the trainees whose status says placed (已就业) are reported beside it
+  (``placed_by_status``), since imports may mark trainees placed without a record,
+  whose occupation, hence match, is unknown;
 - supply: key-industry demand (posting headcount) and how much was met (hires recorded
-  against the postings), against the 90 % goal;
+  against the postings), against the 90 % goal, of the postings opened by its date
+  (today by default, the day placement counts graduates by); those announced to open
+  later are not yet demand, and are counted beside it (``not_yet_open``);
 - training: person-times trained (graduates) per area and year against the annex.
 
 Every goal is judged on exact counts (``part >= goal × whole``), not on the rounded
@@ -24,21 +31,40 @@ record training delivered (see :func:`training`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from api.models import Course, Enterprise, Placement, Posting, Trainee
 from matcher import KEY_INDUSTRIES
 from matcher.areas import AREA_ALIASES
+from matcher.industries import load_industries
 from matcher.taxonomy import data_dir
 
 PLACEMENT_GOAL = 0.8
 SUPPLY_GOAL = 0.9
 GROUPS = ("area", "course", "industry", "occupation", "period")
+#: The years of the plan (实施方案 2025–2027), the years the annex sets targets for.
+PLAN_YEARS = (2025, 2026, 2027)
+#: The industry group of graduates trained for an occupation of no key industry.
+UNATTRIBUTED = "（未归属重点产业）"
+
+#: How :func:`placement` groups the graduates, per ``by`` (shown as ``by_label``).
+GROUP_LABELS: dict[str, str] = {
+    "area": "按学员所在区域分组（全体结业学员）",
+    "course": "按学员所学课程分组（全体结业学员）；group_label 为课程职业、目标等级和培训机构",
+    "industry": (
+        "按所学培训职业归属的重点产业分组（全体结业学员，无论是否就业、在哪个产业就业）："
+        "课程职业属于某重点产业的职业目录即归入该产业；属于多个重点产业时，依次按订单企业"
+        "所属产业、该产业在课程所在区域（其次学员所在区域）的分布权重、产业表顺序归入其一；"
+        f"不属于任何重点产业或职业未识别的归入{UNATTRIBUTED}。各组结业学员之和等于全市"),
+    "occupation": "按所学培训职业分组（全体结业学员）",
+    "period": "按结业年份分组（全体结业学员）",
+}
 
 #: What each count and share of :func:`placement` means (shown with the numbers).
 PLACEMENT_LABELS: dict[str, str] = {
@@ -57,10 +83,12 @@ PLACEMENT_LABELS: dict[str, str] = {
 
 #: What each count and share of :func:`supply` means.
 SUPPLY_LABELS: dict[str, str] = {
-    "demand": "重点产业岗位招聘人数",
+    "demand": "重点产业岗位招聘人数（统计日前已发布的岗位）",
     "met": "已录用人数（按岗位录用记录，不超过招聘人数）",
     "satisfaction": "需求满足率（已录用 / 招聘人数），目标 ≥ 90%",
     "filled_without_record": "状态为“已招满”但录用记录不足招聘人数的岗位数（不计入满足率）",
+    "not_yet_open": "发布日期晚于统计日、尚未发布的重点产业岗位数（尚不计入需求）",
+    "not_yet_open_demand": "其招聘人数（尚不计入需求）",
 }
 
 #: What each count of :func:`training` means.
@@ -87,6 +115,36 @@ def meets(part: int, whole: int, goal: float) -> bool:
     return whole > 0 and Fraction(part) >= Fraction(str(goal)) * whole
 
 
+def trained_industry(code: str | None, *, order_industry: str | None = None,
+                     areas: Sequence[str | None] = ()) -> str:
+    """The key industry a graduate trained for: the one whose occupations include the
+    occupation of their course, :data:`UNATTRIBUTED` when none does (or it is unread).
+
+    An occupation several key industries employ goes to the industry of the enterprise
+    that ordered the course (订单式培训) when it is one of them; else to the one most
+    present (``data/plan/industry_areas.csv``) in the first of ``areas`` (the course's,
+    then the trainee's) where any of them is; else to the first in table order.
+
+    Examples
+    --------
+    >>> trained_industry("6-31-03-02"), trained_industry("6-31-03-02", order_industry="新材料")
+    ('玄武岩纤维', '新材料')
+    >>> trained_industry("6-31-01-04", areas=("通川区", "渠县")), trained_industry(None)
+    ('能源化工', '（未归属重点产业）')
+    """
+    candidates = [i for i in load_industries() if i.key and code in i.codes]
+    if not candidates:
+        return UNATTRIBUTED
+    for industry in candidates:
+        if industry.name == order_industry:
+            return industry.name
+    for area in areas:
+        weights = [i.areas.get(area or "", 0.0) for i in candidates]
+        if max(weights) > 0:
+            return candidates[weights.index(max(weights))].name
+    return candidates[0].name
+
+
 def placement(session: Session, by: str | None, today: dt.date | None = None
               ) -> dict[str, Any]:
     """Graduates by ``today`` and their placements, overall and per group of ``by``.
@@ -97,20 +155,34 @@ def placement(session: Session, by: str | None, today: dt.date | None = None
     the graduates whose status is placed, with or without a record. ``meets_goal``
     judges the 80 % goal on ``goal_share``: graduates placed in the occupation they
     trained for, over all graduates.
+
+    Groups (``by``) are of graduates, placed or not, so each judges the goal on all its
+    graduates and they add up to ``overall`` (``by_label`` says how they are formed):
+    by industry, the key industry of the occupation trained for
+    (:func:`trained_industry`), each with ``key_industry``; by course, with the course's
+    ``occupation``, ``occupation_code``, ``target_level``, ``provider`` and a
+    ``group_label`` naming it. Every group has a ``group_label``.
     """
     today = today or dt.date.today()
+    orderer = aliased(Enterprise)
     people = _frame(session, select(
         Trainee.id.label("trainee_id"), Trainee.area, Trainee.course_id.label("course"),
         Trainee.graduation_date, Trainee.status, Course.occupation_code.label("trained_code"),
-        Course.occupation.label("occupation"))
+        Course.occupation.label("occupation"), Course.target_level, Course.provider,
+        Course.area.label("course_area"), orderer.industry.label("order_industry"))
         .join(Course, Course.id == Trainee.course_id)
+        .outerjoin(orderer, orderer.id == Course.order_enterprise_id)
         .where(Trainee.graduation_date <= today, Trainee.deleted_at.is_(None)))
     hires = _frame(session, select(
         Placement.trainee_id, Placement.through_matching, Placement.at,
-        Posting.occupation_code.label("posting_code"), Enterprise.industry)
-        .join(Posting, Posting.id == Placement.posting_id)
-        .join(Enterprise, Enterprise.id == Posting.enterprise_id))
+        Posting.occupation_code.label("posting_code"))
+        .join(Posting, Posting.id == Placement.posting_id))
     data = people.merge(hires, on="trainee_id", how="left")
+    keys = [tuple(_text(v) for v in row) for row in zip(
+        data["trained_code"], data["order_industry"], data["course_area"], data["area"],
+        strict=True)]
+    industry = {k: trained_industry(k[0], order_industry=k[1], areas=k[2:]) for k in set(keys)}
+    data["industry"] = [industry[k] for k in keys]
     data["placed"] = data["at"].notna()
     data["through_matching"] = data["through_matching"].fillna(False).astype(bool) & data["placed"]
     data["matching_training"] = data["placed"] & (data["posting_code"] == data["trained_code"])
@@ -143,16 +215,47 @@ def placement(session: Session, by: str | None, today: dt.date | None = None
         "overall": summary(data)}
     if by:
         out["by"] = by
-        key = {"area": "area", "course": "course", "industry": "industry",
-               "occupation": "occupation", "period": "period"}[by]
-        groups = data.assign(_key=data[key].fillna("（未就业）" if by == "industry" else "未知"))
-        out["groups"] = [{"group": str(name), **summary(part)}
-                         for name, part in groups.groupby("_key", sort=True)]
+        out["by_label"] = GROUP_LABELS[by]
+        out["groups"] = _groups(data, by, summary)
     return out
 
 
-def supply(session: Session) -> dict[str, Any]:
-    """Key-industry demand (headcount of the postings) and how much was met.
+def _text(value: object) -> str | None:
+    """A text column's value, None for a missing one (NaN or None through pandas)."""
+    return value if isinstance(value, str) and value else None
+
+
+def _groups(data: pd.DataFrame, by: str,
+            summary: Callable[[pd.DataFrame], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups of :func:`placement` (its docstring says what each carries)."""
+    keyed = data.assign(_key=data[by].fillna("未知").astype(str))
+    parts = dict(tuple(keyed.groupby("_key", sort=True)))
+    if by == "industry":  # every key industry, in the plan's order, then the rest
+        names = [*KEY_INDUSTRIES, *(n for n in parts if n not in KEY_INDUSTRIES)]
+        empty = keyed.iloc[0:0]
+        return [{"group": n, "group_label": n, "key_industry": n in KEY_INDUSTRIES,
+                 **summary(parts.get(n, empty))} for n in names]
+    out = []
+    for name, part in parts.items():
+        extra: dict[str, Any] = {"group_label": name}
+        if by == "course":
+            first = part.iloc[0]
+            course = {"occupation": first["occupation"],
+                      "occupation_code": _text(first["trained_code"]),
+                      "target_level": first["target_level"], "provider": first["provider"]}
+            extra = {"group_label": f"{course['occupation']}（{course['target_level']}）"
+                                    f"·{course['provider']}", **course}
+        out.append({"group": name, **extra, **summary(part)})
+    return out
+
+
+def supply(session: Session, today: dt.date | None = None) -> dict[str, Any]:
+    """Key-industry demand (headcount of the postings opened by ``today``) and how much
+    was met.
+
+    A posting announced to open after ``today`` (today by default, as for
+    :func:`placement`) is not yet demand: it is counted in ``not_yet_open`` (postings)
+    and ``not_yet_open_demand`` (their headcount), beside demand, never in it.
 
     ``met`` counts the hires recorded against each posting (its ``hired``, at most its
     headcount), as the posting list shows them. A hire stays counted after the hired
@@ -161,13 +264,17 @@ def supply(session: Session) -> dict[str, Any]:
     are counted in ``filled_without_record``, not as met. ``meets_goal``: met / demand
     ≥ 90 % on the exact counts.
     """
-    rows = _frame(session, select(Enterprise.industry, Posting.headcount, Posting.hired,
-                                  Posting.status)
-                  .join(Posting, Posting.enterprise_id == Enterprise.id)
-                  .where(Enterprise.industry.in_(KEY_INDUSTRIES)))
+    today = today or dt.date.today()
+    every = _frame(session, select(Enterprise.industry, Posting.headcount, Posting.hired,
+                                   Posting.status, Posting.opened)
+                   .join(Posting, Posting.enterprise_id == Enterprise.id)
+                   .where(Enterprise.industry.in_(KEY_INDUSTRIES)))
+    later = every[every["opened"] > today] if len(every) else every
+    rows = every[every["opened"] <= today] if len(every) else every
     groups: list[dict[str, Any]] = []
     for industry in KEY_INDUSTRIES:
         part = rows[rows["industry"] == industry] if len(rows) else rows
+        ahead = later[later["industry"] == industry] if len(later) else later
         demand = int(part["headcount"].sum()) if len(part) else 0
         met = int(part[["headcount", "hired"]].min(axis=1).sum()) if len(part) else 0
         unrecorded = int(((part["status"] == "filled") & (part["hired"] < part["headcount"]))
@@ -175,16 +282,21 @@ def supply(session: Session) -> dict[str, Any]:
         groups.append({"industry": industry, "demand": demand, "met": met,
                        "satisfaction": _share(met, demand), "goal": SUPPLY_GOAL,
                        "meets_goal": meets(met, demand, SUPPLY_GOAL),
-                       "filled_without_record": unrecorded})
+                       "filled_without_record": unrecorded,
+                       "not_yet_open": len(ahead),
+                       "not_yet_open_demand": int(ahead["headcount"].sum()) if len(ahead)
+                       else 0})
     demand = sum(g["demand"] for g in groups)
     met = sum(g["met"] for g in groups)
     return {"label": "重点产业技能人才需求满足率",
+            "as_of": today.isoformat(),
             "goal_label": SUPPLY_LABELS["satisfaction"],
             "labels": dict(SUPPLY_LABELS),
             "overall": {"demand": demand, "met": met, "satisfaction": _share(met, demand),
                         "goal": SUPPLY_GOAL, "meets_goal": meets(met, demand, SUPPLY_GOAL),
-                        "filled_without_record": sum(g["filled_without_record"]
-                                                     for g in groups)},
+                        **{key: sum(g[key] for g in groups) for key in (
+                            "filled_without_record", "not_yet_open",
+                            "not_yet_open_demand")}},
             "groups": groups}
 
 
@@ -210,7 +322,7 @@ def training(session: Session, today: dt.date | None = None) -> dict[str, Any]:
     groups = []
     for _, row in annex.iterrows():
         area = AREA_ALIASES.get(row["area"], row["area"])
-        for year in (2025, 2026, 2027):
+        for year in PLAN_YEARS:
             target = int(row[f"target_{year}"])
             done = int(counts.get((area, year), 0))
             groups.append({"area": row["area"], "area_name": area, "year": year,

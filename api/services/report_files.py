@@ -1,6 +1,11 @@
 """The reports as files: Excel workbooks with Chinese headers, and the annual report as
 one self-contained, printable HTML page with inline SVG charts (no scripts, no
-external resources: it opens offline and prints on A4)."""
+external resources: it opens offline and prints on A4).
+
+The annual workbook prints too (A4 landscape, one page wide, a title row above the
+data, the header repeated on each page); its shares are numbers shown as percentages,
+"—" where there is nothing to divide by. A year with no training target (outside the
+plan) says 无目标 in both formats, never met."""
 
 from __future__ import annotations
 
@@ -30,8 +35,12 @@ _TOTAL_LABELS = {"postings_opened": "新发布岗位数", "demanded": "需求人
                  "suggested_course_places": "建议订单式培训规模（人）"}
 
 
-def _workbook(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
-    return workbook(sheets, fit_widths=True)
+_SHARES = ("完成率", "培训就业匹配率", "通过匹配就业占比", "需求满足率")
+NO_TARGET = "无目标"
+
+
+def _workbook(sheets: Sequence[tuple[str, pd.DataFrame]], **layout: Any) -> bytes:
+    return workbook(sheets, fit_widths=True, **layout)
 
 
 def _courses_frame(courses: list[dict[str, Any]]) -> pd.DataFrame:
@@ -57,22 +66,36 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def _area_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+def _reached(training: dict[str, Any] | None) -> str:
+    if training is None:
+        return "—"
+    if not training.get("has_target", True):
+        return NO_TARGET
+    return "是" if training["meets_target"] else "否"
+
+
+def _area_rows(report: dict[str, Any], *, as_text: bool = True) -> list[dict[str, Any]]:
+    """One row per area and the city; shares as text (``12.3%``) or, with ``as_text``
+    false, as numbers (``0.123``; "—" where there is no share)."""
+    def share(value: float | None) -> float | str:
+        return _pct(value) if as_text or value is None else value
+
     out = []
     for a in [*report["areas"], report["city"]]:
         t, p, s = a["training"], a["placement"], a["supply"]
         out.append({
             "区域": a["area"], "培训人次": t["trained"] if t else None,
-            "目标人次": t["target"] if t else None, "完成率": _pct(t["share"]) if t else "—",
+            "目标人次": t["target"] if t else None, "完成率": share(t["share"]) if t else "—",
+            "达到培训目标": _reached(t) if report.get("plan_year", True) else NO_TARGET,
             "结业学员": p["graduates"], "已就业（有录用记录）": p["placed"],
             "状态为已就业": p["placed_by_status"],
             "所学职业就业": p["placed_matching_training"],
-            "培训就业匹配率": _pct(p["goal_share"]),
+            "培训就业匹配率": share(p["goal_share"]),
             "达到80%": "是" if p["meets_goal"] else "否",
             "通过匹配就业": p["placed_through_matching"],
-            "通过匹配就业占比": _pct(p["through_matching_share"]),
+            "通过匹配就业占比": share(p["through_matching_share"]),
             "重点产业需求人数": s["demand"], "已满足": s["met"],
-            "需求满足率": _pct(s["satisfaction"]), "达到90%": "是" if s["meets_goal"] else "否"})
+            "需求满足率": share(s["satisfaction"]), "达到90%": "是" if s["meets_goal"] else "否"})
     return out
 
 
@@ -82,10 +105,13 @@ def annual_xlsx(report: dict[str, Any]) -> bytes:
     shortages["key_industry"] = shortages["key_industry"].map({True: "是", False: "否"})
     notes = pd.DataFrame({"说明": [report["title"], f"生成日期：{report['generated']}",
                                    *report["notes"]]})
-    return _workbook([("分区域指标", pd.DataFrame(_area_rows(report))),
+    return _workbook([("分区域指标", pd.DataFrame(_area_rows(report, as_text=False))),
                       ("最大缺口", shortages.rename(columns=_SURVEY_COLUMNS)),
                       ("订单式培训建议", _courses_frame(report["suggested_courses"])),
-                      ("说明", notes)])
+                      ("说明", notes)],
+                     titles={"分区域指标": f"{report['title']}：分区域指标"
+                                          f"（生成日期 {report['generated']}）"},
+                     number_formats=dict.fromkeys(_SHARES, "0.0%"), print_ready=True)
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -156,6 +182,7 @@ h2{font-size:1.15em;color:#2b5d9b;margin-top:1.6em}
 .cards{display:flex;gap:1em;flex-wrap:wrap}
 .card{border:1px solid #ccd;border-radius:6px;padding:.7em 1em;min-width:14em}
 .card b{font-size:1.5em;display:block}.ok-text{color:#2e7d32}.short-text{color:#c62828}
+.na-text{color:#777}
 table{border-collapse:collapse;width:100%;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #bbb;padding:3px 6px;text-align:left}th{background:#eef2f8}
 table.totals tbody tr:last-child{font-weight:bold}
@@ -169,8 +196,10 @@ h2{page-break-after:avoid}@page{size:A4;margin:15mm}}
 """
 
 
-def _card(label: str, value: str, detail: str, ok: bool) -> str:
-    css = "ok-text" if ok else "short-text"
+def _card(label: str, value: str, detail: str, ok: bool | None) -> str:
+    """A headline figure: green when its goal is met, red when not, grey (``ok`` None)
+    when there is no goal to judge."""
+    css = "na-text" if ok is None else "ok-text" if ok else "short-text"
     return (f'<div class="card">{_e(label)}<b class="{css}">{_e(value)}</b>'
             f'{_e(detail)}</div>')
 
@@ -179,9 +208,14 @@ def annual_html(report: dict[str, Any]) -> str:
     """The annual report as one printable HTML page with four inline SVG charts."""
     city, areas = report["city"], report["areas"]
     t, p, s = city["training"], city["placement"], city["supply"]
-    cards = "".join([
+    training_card = (
         _card("培训人次 / 目标", f"{t['trained']:,} / {t['target']:,}",
-              f"完成率 {_pct(t['share'])}", t["meets_target"]),
+              f"完成率 {_pct(t['share'])}", t["meets_target"])
+        if t.get("has_target", True) else
+        _card("培训人次 / 目标", f"{t['trained']:,} / {NO_TARGET}",
+              f"{report['year']}年不在实施方案目标年度内，不判定完成", None))
+    cards = "".join([
+        training_card,
         _card("培训就业匹配率", _pct(p["goal_share"]),
               f"{p['placed_matching_training']} / {p['graduates']} 人；目标 ≥ 80%；通过匹配就业 "
               f"{p['placed_through_matching']} / {p['placed']} 人", p["meets_goal"]),
@@ -196,7 +230,8 @@ def annual_html(report: dict[str, Any]) -> str:
     gaps = [(f"{r['occupation']}·{r['area']}", float(r["gap"]), None)
             for r in report["shortages"]]
     charts = {
-        "training": bar_chart("各区域培训人次（竖线为附件目标）", trained),
+        "training": bar_chart("各区域培训人次（竖线为附件目标）", trained)
+        if trained else f"<p class=\"empty\">{_e(report['year'])}年无附件目标</p>",
         "placement": bar_chart("各区域培训就业匹配率", placed, goal=0.8, percent=True)
         if placed else "<p class=\"empty\">本年度尚无结业学员</p>",
         "supply": bar_chart("各区域重点产业需求满足率", supplied, goal=0.9, percent=True)

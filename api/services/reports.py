@@ -19,7 +19,10 @@ area). Per cell, over the postings *opened* in the period:
 For the key industries (:data:`matcher.KEY_INDUSTRIES`) the gaps become suggested
 order-based courses (订单式培训): occupation, level, area, size and the enterprises that
 would order them. Trainee statuses are today's: a survey of a past quarter counts
-today's seekers.
+today's seekers. A survey of a quarter that has not begun (supply projected from
+today's statuses, demand only what is already announced), or of one outside the plan
+(2025–2027, no targets), is still made, and says so in ``caveats`` (Chinese and
+English; the Chinese also heads ``notes``).
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from sqlalchemy.orm import Session
 
 from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Placement, Posting, Trainee
+from api.services.metrics import PLAN_YEARS
 from matcher import KEY_INDUSTRIES
 from matcher.levels import format_level, parse_level
 from matcher.taxonomy import Taxonomy
 
-__all__ = ["Period", "current_quarter", "demand_survey", "parse_quarter", "parse_year"]
+__all__ = ["Period", "caveats", "current_quarter", "demand_survey", "parse_quarter",
+           "parse_year"]
 
 _QUARTER = re.compile(r"^(\d{4})\s*[-_/ ]?\s*[Qq]\s*([1-4])$")
 _QUARTER_ZH = re.compile(r"^(\d{4})\s*年?\s*第?\s*([1-4一二三四])\s*季度$")
@@ -195,8 +200,45 @@ def _attribute(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def demand_survey(session: Session, taxonomy: Taxonomy, period: Period) -> dict[str, Any]:
-    """The survey of ``period`` (a quarter; a year works the same way)."""
+def caveats(period: Period, today: dt.date | None = None) -> list[dict[str, str]]:
+    """What a reader of the survey of ``period`` must know about its period: a
+    ``future`` one (not begun by ``today``) and one ``before_plan`` or ``after_plan``.
+
+    Examples
+    --------
+    >>> [c["code"] for c in caveats(parse_quarter("2030Q1"), dt.date(2026, 11, 29))]
+    ['future', 'after_plan']
+    >>> caveats(parse_quarter("2026Q4"), dt.date(2026, 11, 29))
+    []
+    """
+    today = today or dt.date.today()
+    first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
+    out = []
+    if period.start > today:
+        out.append({"code": "future", "message_zh": (
+            f"{period.label} 尚未到来（今天是 {today.isoformat()}）：供给按今天的学员状态推算"
+            f"（现在“求职中”、到期末将已结业或下季度结业的学员），需求只含已提前发布、发布日期在"
+            f"本期内的岗位，不是该期的实际情况"), "message_en": (
+            f"{period.label} has not begun (today is {today.isoformat()}): supply is "
+            "projected from today's trainee statuses (seeking now, graduated by the "
+            "period's end or ending a course in the next quarter) and demand counts only "
+            "the postings already announced to open in it; it is not what that period "
+            "will be")})
+    if period.end.year < first or period.start.year > last:
+        side_zh, side_en, code = (("早于", "before", "before_plan") if period.end.year < first
+                                  else ("晚于", "after", "after_plan"))
+        out.append({"code": code, "message_zh": (
+            f"{period.label} {side_zh}《实施方案》（{first}–{last}年）：该期没有计划目标；"
+            "学员状态为今天的状态"), "message_en": (
+            f"{period.label} lies {side_en} the plan ({first}–{last}): the plan sets it no "
+            "targets; trainee statuses are today's")})
+    return out
+
+
+def demand_survey(session: Session, taxonomy: Taxonomy, period: Period,
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """The survey of ``period`` (a quarter; a year works the same way), with the
+    ``caveats`` of its period as of ``today`` (default: today)."""
     postings = _frame(session, select(
         Posting.id, Posting.enterprise_id, Enterprise.name.label("enterprise"),
         Enterprise.industry, Posting.occupation_code, Posting.min_level, Posting.area,
@@ -243,6 +285,7 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period) -> dict[
     soon_count = int((people["kind"] == "soon").sum()) if len(people) else 0
     attributed = sum(r["supply_graduates"] + r["supply_soon"] for r in rows)
     soon = period.next_quarter()
+    warnings = caveats(period, today)
     totals = {"postings_opened": int(postings["n"].sum()),
               "demanded": int(postings["demanded"].sum()), "filled": len(hires),
               "open": int(postings["open"].sum()), "seeking_graduates": graduates,
@@ -256,7 +299,9 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period) -> dict[
             "supply_window": {"label": soon.label, "start": soon.start.isoformat(),
                               "end": soon.end.isoformat()},
             "totals": totals, "rows": rows, "suggested_courses": courses,
+            "caveats": warnings,
             "notes": [
+                *(c["message_zh"] for c in warnings),
                 "需求：本期新发布岗位的招聘人数；在招缺口：其中仍在招聘岗位的未招满人数；"
                 "已录用：本期登记的录用人数",
                 "供给：求职中的已结业学员，以及下一季度结业的在训学员（按所学职业、目标等级和所在区域）；"

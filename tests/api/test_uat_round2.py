@@ -184,5 +184,5 @@ def test_the_annual_report_shows_trainees_placed_by_status(client: TestClient,
     import io
 
     import openpyxl
-    header = next(openpyxl.load_workbook(io.BytesIO(book.content))["分区域指标"].values)
+    header = list(openpyxl.load_workbook(io.BytesIO(book.content))["分区域指标"].values)[1]
     assert "状态为已就业" in header
