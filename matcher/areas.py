@@ -12,6 +12,7 @@ for commuting distance that is good enough to rank by.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,7 +21,8 @@ import numpy as np
 from matcher.errors import TaxonomyError
 from matcher.taxonomy import data_dir
 
-__all__ = ["AREA_ALIASES", "Area", "area_names", "distance_km", "distance_matrix", "load_areas"]
+__all__ = ["ANYWHERE", "AREA_ALIASES", "Area", "anywhere", "area_names", "distance_km",
+           "distance_matrix", "load_areas", "split_areas"]
 
 _EARTH_RADIUS_KM = 6371.0088
 #: Other names people write for an area; the plan's annex says 市本级 for the city level.
@@ -138,3 +140,35 @@ def distance_matrix(rows: list[Area] | tuple[Area, ...],
     h = (np.sin(dlat / 2) ** 2
          + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2)
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+#: What a list of preferred areas says to mean "any area".
+ANYWHERE = frozenset({"不限", "any"})
+_AREA_SEPARATORS = re.compile(r"(?:以及|[、,，;；/／|｜\s和及或与])+")
+
+
+def split_areas(text: str) -> list[str]:
+    """The names in a list of areas as written, whatever separates them.
+
+    The validator of the trainees table, the matcher's profiles and the demand survey
+    all read preferred areas with it, so that what the one accepts the others
+    understand.
+
+    Examples
+    --------
+    >>> split_areas("达川区/渠县；高新区 、不限")
+    ['达川区', '渠县', '高新区', '不限']
+    """
+    return [part for part in _AREA_SEPARATORS.split(text) if part]
+
+
+def anywhere(text: str) -> bool:
+    """Whether a preferred-areas text is blank or names "any area" (:data:`ANYWHERE`).
+
+    Examples
+    --------
+    >>> anywhere(""), anywhere("渠县、不限"), anywhere("渠县")
+    (True, True, False)
+    """
+    names = split_areas(text)
+    return not names or any(name in ANYWHERE for name in names)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import columns
-from matcher.areas import AREA_ALIASES, area_names
+from matcher.areas import AREA_ALIASES, anywhere, area_names, split_areas
 from matcher.columns import RowLists, Vocabulary
 from matcher.industries import industry_of_occupation, load_industries
 from matcher.levels import parse_level
@@ -36,7 +36,6 @@ from matcher.reading import (
     read_posting,
     read_trainee_text,
 )
-from matcher.schema_tables import split_areas
 
 __all__ = ["SLOTS", "PostingProfiles", "TraineeProfiles", "Vocabulary"]
 
@@ -194,7 +193,7 @@ class TraineeProfiles(_Rows):
         self.row_of.update(zip(ids, rows.tolist(), strict=True))
         self.reading = np.concatenate([self.reading, reading])
         self.area = np.concatenate([self.area, ctx.area(columns.column_or_blank(t, "area"))])
-        self.anywhere = np.concatenate([self.anywhere, columns.per_value(wishes, _anywhere, bool)])
+        self.anywhere = np.concatenate([self.anywhere, columns.per_value(wishes, anywhere, bool)])
         self.preferred = np.concatenate([self.preferred,
                                          columns.per_value(wishes, self._preferred, bool)])
         wage = columns.numbers(t, "expected_wage")
@@ -419,12 +418,6 @@ class PostingProfiles(_Rows):
             sk = np.array(keys, dtype=np.int64)
             self.by_skill.extend(columns.rows_by(sk[:, 0], sk[:, 1]))
         return rows
-
-
-def _anywhere(text: str) -> bool:
-    """Whether a preferred-areas text is blank or names 不限 (any area) among its areas."""
-    names = split_areas(text)
-    return not names or any(name in ("不限", "any") for name in names)
 
 
 def _is_seeking(text: str) -> bool:

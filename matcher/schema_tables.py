@@ -16,14 +16,14 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from matcher.areas import AREA_ALIASES, area_names
+from matcher.areas import AREA_ALIASES, area_names, split_areas
 from matcher.industries import load_industries
 from matcher.levels import parse_level
 from matcher.personal_data import personal_numbers
 from matcher.uscc import is_valid_uscc
 
 __all__ = ["FAKE_PHONE_PREFIX", "FORBIDDEN_COLUMNS", "MASKED_NAME", "SCHEMAS", "Check",
-           "Column", "TableSchema", "split_areas"]
+           "Column", "TableSchema"]
 
 #: A masked name: one or two Chinese characters and one to three asterisks (张*, 欧阳**).
 MASKED_NAME = r"[\u4e00-\u9fff]{1,2}[*＊]{1,3}"
@@ -160,23 +160,6 @@ def _areas() -> set[str]:
 
 # Between the names of a list of areas: what people type ("达川区/渠县", "达川区；渠县",
 # "达川区 渠县", "达川区和渠县"). No area name holds any of these.
-_AREA_SEPARATORS = re.compile(r"(?:以及|[、,，;；/／|｜\s和及或与])+")
-
-
-def split_areas(text: str) -> list[str]:
-    """The names in a list of areas as written, whatever separates them.
-
-    The validator of the trainees table and the matcher's profiles both read preferred
-    areas with it, so that what the one accepts the other understands.
-
-    Examples
-    --------
-    >>> split_areas("达川区/渠县；高新区 、不限")
-    ['达川区', '渠县', '高新区', '不限']
-    """
-    return [part for part in _AREA_SEPARATORS.split(text) if part]
-
-
 def _preferred(text: str) -> bool:
     parts = split_areas(text)
     return bool(parts) and all(p in _areas() or p == "不限" for p in parts)

@@ -42,6 +42,7 @@ from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Placement, Posting, Trainee
 from api.services.metrics import PLAN_YEARS
 from matcher import KEY_INDUSTRIES
+from matcher.areas import AREA_ALIASES, anywhere, split_areas
 from matcher.levels import format_level, parse_level
 from matcher.taxonomy import Taxonomy
 
@@ -54,7 +55,6 @@ _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 YEARS = (2000, 2100)
 NO_LEVEL = "不限"
 UNREAD = "（未识别职业）"
-_ANYWHERE = frozenset({"不限", "全市", "达州市", "均可", "任意"})
 
 
 @dataclass(frozen=True)
@@ -165,10 +165,9 @@ def _supply(session: Session, period: Period) -> pd.DataFrame:
 def _willing(preferred: object) -> frozenset[str] | None:
     """The areas a person would work in besides their own; None: anywhere (also when none
     were given: the column is read through pandas, where a missing text is NaN)."""
-    if not isinstance(preferred, str):
+    if not isinstance(preferred, str) or anywhere(preferred):
         return None
-    names = frozenset(a.strip() for a in re.split(r"[、,，;；/\s]+", preferred) if a.strip())
-    return None if not names or names & _ANYWHERE else names
+    return frozenset(AREA_ALIASES.get(a, a) for a in split_areas(preferred))
 
 
 def _attribute(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

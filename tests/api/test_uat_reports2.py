@@ -155,3 +155,15 @@ def test_the_report_command_prints_the_goal_figure_in_chinese(
     assert f"{city['placed_matching_training']} / {city['graduates']}" in line
     assert ("未达到" if not city["meets_goal"] else "已达到") in line
     assert str(out) in line
+
+
+def test_the_demand_survey_reads_preferred_areas_as_the_matcher_does() -> None:
+    from api.services.reports import _willing
+    from matcher.areas import anywhere, split_areas
+
+    # separators the validator accepts (the survey split only on some before)
+    assert _willing("达川区/渠县") == frozenset({"达川区", "渠县"})
+    assert _willing("达川区和渠县") == frozenset(split_areas("达川区和渠县"))
+    assert _willing("渠县、不限") is None and anywhere("渠县、不限")
+    assert _willing(float("nan")) is None and _willing("") is None
+    assert _willing("高新区") == frozenset({"达州高新区"})  # an alias, as the matcher reads it

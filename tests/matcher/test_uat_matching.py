@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from matcher.areas import split_areas
 from matcher.matching import Matcher, Recommendation
-from matcher.schema_tables import split_areas
 from matcher.schemas import validate
 from matcher.unlock import what_unlocks
 
