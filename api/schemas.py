@@ -336,12 +336,35 @@ def _contribution_labels() -> dict[str, str]:
     return dict(FEATURE_LABELS)
 
 
+class Notice(BaseModel):
+    """What the reader of an answer should know about it, in Chinese and English."""
+
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class Relaxation(BaseModel):
+    """A filter of a short shortlist that, relaxed, would show more candidates."""
+
+    #: the query parameter to send, e.g. ``level_tolerance=1``
+    parameter: str
+    #: what it means, in Chinese
+    label: str
+    #: how many candidates the list would then hold (at most ``k``)
+    results: int
+
+
 class Shortlist(BaseModel):
     posting_id: str
     posting_title: str
     k: int
     scorer: str
     items: list[ShortlistItem]
+    #: e.g. that the posting is closed or filled
+    notices: list[Notice] = Field(default_factory=list)
+    #: when the list holds fewer than ``k``: the filters that would show more
+    relaxations: list[Relaxation] = Field(default_factory=list)
     #: what each key of ``contributions`` is called in Chinese (职业匹配, 技能等级 …)
     contribution_labels: dict[str, str] = Field(default_factory=_contribution_labels)
 
@@ -357,6 +380,7 @@ class UnlockPublic(BaseModel):
 class SuggestionItem(RecommendationPublic):
     posting_title: str
     enterprise_id: str
+    enterprise_name: str | None = None
     area: str
     wage_min: int
     wage_max: int
@@ -411,6 +435,9 @@ class PlacementPublic(BaseModel):
     through_matching: bool
     actor_id: int | None
     at: dt.datetime
+    #: what the counselor should check about a hire just recorded (a trainee still in
+    #: training, one who had withdrawn); empty when listing
+    warnings: list[Notice] = Field(default_factory=list)
 
 
 PlacementsPublic = Page[PlacementPublic]

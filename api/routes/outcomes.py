@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.orm import Session
 
+from api.access import Principal
 from api.deps import FreshLog, IndexDep, PageDep, SessionDep, UserDep
-from api.models import Interaction, Placement
+from api.models import Interaction, Placement, Trainee
 from api.schemas import (
     INTERACTION_LABELS,
     InteractionCreate,
@@ -18,6 +20,7 @@ from api.schemas import (
     PlacementsPublic,
 )
 from api.services import outcomes
+from api.services.index import MatchIndex
 
 router = APIRouter(tags=["outcomes"])
 
@@ -35,6 +38,8 @@ def create_interaction(body: InteractionCreate, session: SessionDep, who: UserDe
     """Log a step (``hired`` records a placement, as ``POST /placements``).
 
     Send an ``Idempotency-Key`` header to make a retry safe."""
+    if body.kind == "hired":
+        return _hire(session, index, who, body.posting_id, body.trainee_id)
     result = outcomes.record(session, index, who, body.kind, body.posting_id, body.trainee_id)
     if isinstance(result, Placement):
         return PlacementPublic.model_validate(result)
@@ -61,8 +66,16 @@ def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
 
     An enterprise records only the hire of a trainee recommended for its posting who
     still consents (else 404: the job counselor records other hires)."""
-    placement = outcomes.hire(session, index, who, body.posting_id, body.trainee_id)
-    return PlacementPublic.model_validate(placement)
+    return _hire(session, index, who, body.posting_id, body.trainee_id)
+
+
+def _hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
+          trainee_id: str) -> PlacementPublic:
+    """The hire, with what a counselor should check about it (``warnings``)."""
+    # the trainee as before the hire (which marks them placed)
+    warnings = outcomes.hire_warnings(session.get(Trainee, trainee_id))
+    placement = outcomes.hire(session, index, who, posting_id, trainee_id)
+    return PlacementPublic.model_validate(placement).model_copy(update={"warnings": warnings})
 
 
 @router.get("/placements", response_model=PlacementsPublic)

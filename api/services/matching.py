@@ -9,6 +9,8 @@ the list is filled up from the next best instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,9 +21,11 @@ from api import access
 from api.access import Principal
 from api.db import GroupWriter, write_lock
 from api.errors import not_found
-from api.models import AuditEntry, Interaction, Posting, Trainee, utcnow
+from api.models import AuditEntry, Enterprise, Interaction, Posting, Trainee, utcnow
 from api.schemas import (
     CandidateSummary,
+    Notice,
+    Relaxation,
     Shortlist,
     ShortlistItem,
     SuggestionItem,
@@ -30,7 +34,7 @@ from api.schemas import (
 )
 from api.services.index import MatchIndex
 from api.services.store import audit_rows, get_or_404
-from matcher import Filters
+from matcher import Filters, Recommendation
 from matcher.workbooks import workbook
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
@@ -38,7 +42,7 @@ _AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 _POSTINGS = Posting.__table__.c
 _TRAINEES = Trainee.__table__.c
 # The busiest route's reads: built once, Core statements (no ORM query compilation).
-_POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title
+_POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title, _POSTINGS.status
                   ).where(_POSTINGS.id == bindparam("posting_id"))
 _INTERACTION = _INTERACTIONS.c
 #: The kinds of interaction that end a pair: it is not recommended again.
@@ -101,8 +105,12 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
         areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
     ended = set(connection.scalars(_ENDED_FOR_POSTING, {"posting_id": posting_id}))
-    recs = [r for r in index.shortlist(posting_id, k + len(ended), filters)
-            if r.trainee_id not in ended][:k]
+
+    def ranked(filters: Filters) -> list[Recommendation]:
+        return [r for r in index.shortlist(posting_id, k + len(ended), filters)
+                if r.trainee_id not in ended][:k]
+
+    recs = ranked(filters)
     trainees = {t.id: t for t in connection.execute(
         _CANDIDATES, {"ids": [r.trainee_id for r in recs]})}
     items: list[ShortlistItem] = []
@@ -122,8 +130,45 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     _log(session, writer, who, [(posting_id, i.trainee_id) for i in items],
          [i.trainee_id for i in items], "shortlist",
          [not i.trainee.contact_hidden for i in items])
+    relaxations = ([] if len(items) >= k or posting.status != "open"
+                   else _relaxations(ranked, filters, len(items)))
     return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title, k=k,
-                                     scorer=type(index.choice.scorer).__name__, items=items)
+                                     scorer=type(index.choice.scorer).__name__, items=items,
+                                     notices=_posting_notices(posting.status),
+                                     relaxations=relaxations)
+
+
+def _posting_notices(status: str) -> list[Notice]:
+    """Why a posting's shortlist may be empty or only for reference."""
+    if status == "closed":
+        return [Notice(code="posting_closed", message_zh="该岗位已关闭，不再推荐学员",
+                       message_en="the posting is closed: no one is recommended for it")]
+    if status == "filled":
+        return [Notice(code="posting_filled", message_zh="该岗位已招满，名单仅供参考",
+                       message_en="the posting is filled: the list is for reference only")]
+    return []
+
+
+def _relaxations(ranked: Callable[[Filters], list[Recommendation]], filters: Filters,
+                 shown: int) -> list[Relaxation]:
+    """The filters of a short list that, relaxed one at a time, would show more: the
+    level one rank lower, else at any level; trainees who did not name the area."""
+    out = []
+    for tolerance in sorted({min(filters.level_tolerance + 1, 7), 7}):
+        if tolerance <= filters.level_tolerance:
+            continue
+        results = len(ranked(replace(filters, level_tolerance=tolerance)))
+        if results > shown:
+            label = "不限等级" if tolerance == 7 else f"接受比要求低 {tolerance} 级的等级证书"
+            out.append(Relaxation(parameter=f"level_tolerance={tolerance}", label=label,
+                                  results=results))
+            break
+    if filters.require_area:
+        results = len(ranked(replace(filters, require_area=False)))
+        if results > shown:
+            out.append(Relaxation(parameter="require_area=false", results=results,
+                                  label="包括未表示愿意到岗位所在区域工作的学员"))
+    return out
 
 
 def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id: str,
@@ -139,12 +184,15 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
         recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
         postings = {p.id: p for p in session.scalars(
             select(Posting).where(Posting.id.in_([r.posting_id for r in recs])))}
+        names = dict(session.execute(select(Enterprise.id, Enterprise.name).where(
+            Enterprise.id.in_({p.enterprise_id for p in postings.values()}))).all())
         recs = [r for r in recs if r.posting_id not in ended and r.posting_id in postings][:k]
         items = [SuggestionItem(
             rank=rank, posting_id=r.posting_id, trainee_id=r.trainee_id, score=r.score,
             contributions=r.contributions, reasons=list(r.reasons), gaps=list(r.gaps),
             posting_title=postings[r.posting_id].title,
             enterprise_id=postings[r.posting_id].enterprise_id,
+            enterprise_name=names.get(postings[r.posting_id].enterprise_id),
             area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
             wage_max=postings[r.posting_id].wage_max)
             for rank, r in enumerate(recs, 1)]

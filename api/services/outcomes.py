@@ -13,6 +13,7 @@ just after a hire: :func:`credit_late_recommendations` then corrects the placeme
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from typing import Any, cast
@@ -28,7 +29,7 @@ from api.db import advisory_lock, write_lock
 from api.deps import Paging
 from api.errors import ConflictError, UnprocessableError
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
-from api.schemas import INTERACTION_LABELS
+from api.schemas import INTERACTION_LABELS, Notice
 from api.services.index import MatchIndex, chunks
 from api.services.store import get_or_404, page_of, where_equal
 
@@ -116,6 +117,27 @@ def _recommended(session: Session, posting_id: str, trainee_id: str) -> bool:
     return session.scalar(select(Interaction.id).where(
         Interaction.posting_id == posting_id, Interaction.trainee_id == trainee_id,
         Interaction.kind == "recommended").limit(1)) is not None
+
+
+def hire_warnings(trainee: Trainee | None, today: dt.date | None = None) -> list[Notice]:
+    """What a counselor should check about hiring ``trainee`` (its state before the hire):
+    still in training (graduating after ``today``: the placement counts in no metric
+    until then), or withdrawn from the plan. The hire is recorded all the same."""
+    if trainee is None:
+        return []
+    today = today or dt.date.today()
+    out = []
+    if trainee.graduation_date is not None and trainee.graduation_date > today:
+        out.append(Notice(
+            code="in_training",
+            message_zh=f"该学员尚未结业（结业日期 {trainee.graduation_date:%Y-%m-%d}），"
+                       "结业前此录用不计入就业统计",
+            message_en=f"the trainee graduates on {trainee.graduation_date:%Y-%m-%d}: the "
+                       "placement counts in no metric before then"))
+    if trainee.status == "withdrawn":
+        out.append(Notice(code="withdrawn", message_zh="该学员此前状态为“已退出”，请核实",
+                          message_en="the trainee had withdrawn from the plan: please check"))
+    return out
 
 
 def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
