@@ -72,8 +72,10 @@ def create_placement(body: PlacementCreate, session: SessionDep, who: UserDep,
 def _hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
           trainee_id: str) -> PlacementPublic:
     """The hire, with what a counselor should check about it (``warnings``)."""
-    # the trainee as before the hire (which marks them placed)
-    warnings = outcomes.hire_warnings(session.get(Trainee, trainee_id))
+    # the trainee as before the hire (which marks them placed); staff only: the
+    # graduation date and status are not an enterprise's to read
+    warnings = (outcomes.hire_warnings(session.get(Trainee, trainee_id))
+                if who.role in ("admin", "counselor") else [])
     placement = outcomes.hire(session, index, who, posting_id, trainee_id)
     return PlacementPublic.model_validate(placement).model_copy(update={"warnings": warnings})
 

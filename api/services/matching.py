@@ -103,6 +103,11 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     allowed = access.shortlist_areas(who)
     if allowed is not None:
         areas = tuple(a for a in (areas or allowed) if a in allowed) or ("-",)
+    scorer = type(index.choice.scorer).__name__
+    if posting.status == "closed":  # no one is recommended for it: nothing shown, nothing logged
+        return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title,
+                                         k=k, scorer=scorer, items=[], relaxations=[],
+                                         notices=_posting_notices(posting.status))
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
     ended = set(connection.scalars(_ENDED_FOR_POSTING, {"posting_id": posting_id}))
 
@@ -133,7 +138,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     relaxations = ([] if len(items) >= k or posting.status != "open"
                    else _relaxations(ranked, filters, len(items)))
     return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title, k=k,
-                                     scorer=type(index.choice.scorer).__name__, items=items,
+                                     scorer=scorer, items=items,
                                      notices=_posting_notices(posting.status),
                                      relaxations=relaxations)
 
@@ -151,24 +156,15 @@ def _posting_notices(status: str) -> list[Notice]:
 
 def _relaxations(ranked: Callable[[Filters], list[Recommendation]], filters: Filters,
                  shown: int) -> list[Relaxation]:
-    """The filters of a short list that, relaxed one at a time, would show more: the
-    level one rank lower, else at any level; trainees who did not name the area."""
-    out = []
-    for tolerance in sorted({min(filters.level_tolerance + 1, 7), 7}):
-        if tolerance <= filters.level_tolerance:
-            continue
-        results = len(ranked(replace(filters, level_tolerance=tolerance)))
-        if results > shown:
-            label = "不限等级" if tolerance == 7 else f"接受比要求低 {tolerance} 级的等级证书"
-            out.append(Relaxation(parameter=f"level_tolerance={tolerance}", label=label,
-                                  results=results))
-            break
-    if filters.require_area:
-        results = len(ranked(replace(filters, require_area=False)))
-        if results > shown:
-            out.append(Relaxation(parameter="require_area=false", results=results,
-                                  label="包括未表示愿意到岗位所在区域工作的学员"))
-    return out
+    """Whether a short list would hold more at any level and with trainees who did not
+    name the posting's area: one more matcher call, only for a list short of ``k``."""
+    if filters.level_tolerance == 7 and not filters.require_area:
+        return []
+    results = len(ranked(replace(filters, level_tolerance=7, require_area=False)))
+    if results <= shown:
+        return []
+    return [Relaxation(parameter="level_tolerance=7&require_area=false", results=results,
+                       label="不限等级，并包括未表示愿意到岗位所在区域工作的学员")]
 
 
 def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id: str,
