@@ -39,8 +39,9 @@ def placement(session: SessionDep, who: UserDep,
 @router.get("/supply")
 def supply(session: SessionDep, who: UserDep, as_of: AsOf = None) -> dict[str, Any]:
     """Key-industry demand (headcount of the postings opened by ``as_of``) and how much
-    was met (recorded hires), vs 90 %; postings not yet opened are counted beside it
-    (``not_yet_open``), not as demand."""
+    was met (hires recorded by the end of ``as_of``: a past day's figure is that day's),
+    vs 90 %; postings not yet opened are counted beside it (``not_yet_open``), not as
+    demand."""
     access.check_role(who, "admin", "counselor")
     return metrics.supply(session, as_of)
 

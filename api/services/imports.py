@@ -29,7 +29,6 @@ from api.services.tables import (
     SHARE_CONTACT_COLUMNS,
     OccupationError,
     course_occupation_code,
-    missing_columns,
     numbered_rows,
     upsert,
 )
@@ -246,16 +245,20 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
 
     Every problem is reported at once: the validator's (format: types, required cells,
     codes, …) and, for every row the validator passed, those against the store (see
-    :func:`_stored_problems`), in row order. Nothing is stored when there is any.
+    :func:`_stored_problems`), in row order; the latter not when the header has a
+    problem (a required column missing, a column repeated, a forbidden column): then
+    only the validator's. Nothing is stored when there is any.
     ``areas``: the importing counselor's areas (None: any area).
     """
     report = validate(table, frame)
     problems = [_problem(p) for p in report.problems]
     refused = {p.row - 1 for p in report.problems if p.row is not None}
-    # a file without a required column is not the table's template: checking its rows
-    # against the store would only repeat that the column is missing
-    numbered = [] if missing_columns(table, frame) else numbered_rows(table, frame,
-                                                                     skip=refused)
+    # a header problem (a required column missing, a column repeated, …) is no row's, so
+    # refuses none: the file is not the table's template, and its rows are not checked
+    # against the store (that would only repeat the missing column, or read cells the
+    # validator did not check)
+    header_problems = any(p.row is None for p in report.problems)
+    numbered = [] if header_problems else numbered_rows(table, frame, skip=refused)
     data_rows = [i for i, _ in numbered]
     rows = [row for _, row in numbered]
     if rows:

@@ -14,9 +14,10 @@
   (``placed_by_status``), since imports may mark trainees placed without a record,
   whose occupation, hence match, is unknown;
 - supply: key-industry demand (posting headcount) and how much was met (hires recorded
-  against the postings), against the 90 % goal, of the postings opened by its date
-  (today by default, the day placement counts graduates by); those announced to open
-  later are not yet demand, and are counted beside it (``not_yet_open``);
+  against the postings by the end of that day), against the 90 % goal, of the postings
+  opened by its date (today by default, the day placement counts graduates by); those
+  announced to open later are not yet demand, and are counted beside it
+  (``not_yet_open``);
 - training: person-times trained (graduates) per area and year against the annex.
 
 Every goal is judged on exact counts (``part >= goal × whole``), not on the rounded
@@ -84,9 +85,10 @@ PLACEMENT_LABELS: dict[str, str] = {
 #: What each count and share of :func:`supply` means.
 SUPPLY_LABELS: dict[str, str] = {
     "demand": "重点产业岗位招聘人数（统计日前已发布的岗位）",
-    "met": "已录用人数（按岗位录用记录，不超过招聘人数）",
+    "met": "已录用人数（按统计日当天结束前登记的岗位录用记录，不超过招聘人数）",
     "satisfaction": "需求满足率（已录用 / 招聘人数），目标 ≥ 90%",
-    "filled_without_record": "状态为“已招满”但录用记录不足招聘人数的岗位数（不计入满足率）",
+    "filled_without_record": ("状态为“已招满”但录用记录不足招聘人数的岗位数（按当前状态和"
+                              "全部录用记录；不计入满足率）"),
     "not_yet_open": "发布日期晚于统计日、尚未发布的重点产业岗位数（尚不计入需求）",
     "not_yet_open_demand": "其招聘人数（尚不计入需求）",
 }
@@ -257,18 +259,26 @@ def supply(session: Session, today: dt.date | None = None) -> dict[str, Any]:
     :func:`placement`) is not yet demand: it is counted in ``not_yet_open`` (postings)
     and ``not_yet_open_demand`` (their headcount), beside demand, never in it.
 
-    ``met`` counts the hires recorded against each posting (its ``hired``, at most its
-    headcount), as the posting list shows them. A hire stays counted after the hired
+    ``met`` counts the hires (placements) recorded against each posting by the end of
+    ``today`` (at most its headcount), so that a past day's figure is what it was on that
+    day, not today's hires against that day's demand; for today it is the posting's
+    ``hired``, as the posting list shows it. (Placement times are compared as stored,
+    naive UTC, as the reports' periods are.) A hire stays counted after the hired
     trainee is deleted: the enterprise's place was filled all the same, and the posting
     keeps its count. Postings marked filled with fewer recorded hires (e.g. imported so)
-    are counted in ``filled_without_record``, not as met. ``meets_goal``: met / demand
-    ≥ 90 % on the exact counts.
+    are counted in ``filled_without_record``, not as met: a fact about the records, so
+    on today's status and all the hires recorded, whatever the day. ``meets_goal``:
+    met / demand ≥ 90 % on the exact counts.
     """
     today = today or dt.date.today()
-    every = _frame(session, select(Enterprise.industry, Posting.headcount, Posting.hired,
-                                   Posting.status, Posting.opened)
+    every = _frame(session, select(Posting.id, Enterprise.industry, Posting.headcount,
+                                   Posting.hired, Posting.status, Posting.opened)
                    .join(Posting, Posting.enterprise_id == Enterprise.id)
                    .where(Enterprise.industry.in_(KEY_INDUSTRIES)))
+    end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
+    hires = _frame(session, select(Placement.posting_id).where(Placement.at < end))
+    every["met_by_then"] = every["id"].map(hires["posting_id"].value_counts()) \
+        .fillna(0).astype(int)
     later = every[every["opened"] > today] if len(every) else every
     rows = every[every["opened"] <= today] if len(every) else every
     groups: list[dict[str, Any]] = []
@@ -276,7 +286,7 @@ def supply(session: Session, today: dt.date | None = None) -> dict[str, Any]:
         part = rows[rows["industry"] == industry] if len(rows) else rows
         ahead = later[later["industry"] == industry] if len(later) else later
         demand = int(part["headcount"].sum()) if len(part) else 0
-        met = int(part[["headcount", "hired"]].min(axis=1).sum()) if len(part) else 0
+        met = int(part[["headcount", "met_by_then"]].min(axis=1).sum()) if len(part) else 0
         unrecorded = int(((part["status"] == "filled") & (part["hired"] < part["headcount"]))
                          .sum()) if len(part) else 0
         groups.append({"industry": industry, "demand": demand, "met": met,

@@ -107,11 +107,28 @@ def missing_columns(table: str, frame: pd.DataFrame) -> list[str]:
             and _header(c.label) not in headers and _header(c.name) not in headers]
 
 
+def _first_column(frame: pd.DataFrame, *names: str) -> int | None:
+    """The position in ``frame`` of the first header that is one of ``names`` (a
+    column's English name or Chinese label, compared as :func:`_header` does), None when
+    none is. A repeated column is read from its first copy, the one
+    :func:`matcher.schemas.validate` checks (and reports the others of).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame([["2025-03-01", "明天"]], columns=["opened", "发布日期"])
+    >>> _first_column(frame, "发布日期", "opened"), _first_column(frame, "截止日期")
+    (0, None)
+    """
+    wanted = {_header(n) for n in names}
+    return next((i for i, c in enumerate(frame.columns) if _header(c) in wanted), None)
+
+
 def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
                   ) -> list[tuple[int, dict[str, Any]]]:
     """Model values of each non-blank row of an import table, with its position in
     ``frame`` (0-based), leaving out the positions in ``skip`` (rows the validator
-    refused: only checked cells can be read as their types).
+    refused: only checked cells can be read as their types). A repeated column is read
+    from its first copy, the one the validator checks (see :func:`_first_column`).
 
     Examples
     --------
@@ -121,17 +138,16 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
     [(0, 'E1', True)]
     """
     schema = SCHEMAS[table]
-    by_header = {_header(c): c for c in frame.columns}
-    share = next((by_header[_header(c)] for c in SHARE_CONTACT_COLUMNS
-                  if _header(c) in by_header), None)
+    sources = {col.name: _first_column(frame, col.label, col.name) for col in schema.columns}
+    share = _first_column(frame, *SHARE_CONTACT_COLUMNS)
     out = []
     for position, (_, raw) in enumerate(frame.iterrows()):
         if position in skip or all(_text(v) is None for v in raw.tolist()):
             continue
         row: dict[str, Any] = {}
         for col in schema.columns:
-            source = by_header.get(_header(col.label), by_header.get(_header(col.name)))
-            value = raw[source] if source is not None else None
+            source = sources[col.name]
+            value = raw.iloc[source] if source is not None else None
             if col.name in _FREE_TEXT:
                 row[col.name] = _text(value, fold=False)
                 continue
@@ -142,7 +158,7 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
             row[_attr(table, col.name)] = (col.code_of(parsed) if isinstance(parsed, str)
                                            else parsed)
         if table == "trainees" and share is not None:  # absent: the stored (or no) consent
-            row["consent_share_contact"] = _bool(raw[share])
+            row["consent_share_contact"] = _bool(raw.iloc[share])
         out.append((position, row))
     return out
 
