@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from matcher.levels import parse_level
+from matcher.levels import find_level, parse_level
 from matcher.normalize import Match, Normalizer
 from matcher.text import clean
 
@@ -29,10 +29,14 @@ __all__ = ["PostingReading", "TraineeReading", "canonical_label", "read_posting"
 _CLAUSES = re.compile(r"[,;|/]")
 _PREFERRED = re.compile(r"优先|加分|更佳|更好|为佳|尤佳|最好|最佳|preferred|a plus")
 # What follows one of these, up to the next thing asked for, is not required: "无需叉车证",
-# "不要求证书". 免 but not 免费 ("免费培训" is a benefit, and says nothing of the rest).
-_NEGATION = re.compile(r"无需|无须|不需要?|不要求|不必|不用|不限|(?<![避以难])免(?!费)")
+# "不要求证书"; at the end of a clause it cancels what precedes it ("叉车证不需要"). 免 but
+# not 免费 ("免费培训" is a benefit, and says nothing of the rest). Not 不限: "经验不限"
+# says the words before it are unrestricted, never what follows ("经验不限会电焊").
+_NEGATION = re.compile(r"无需|无须|不需要?|不要求|不必|不用|(?<![避以难])免(?!费)")
 # Words that ask for something again after a negation: "无需经验会电焊即可".
 _AFFIRMATION = re.compile(r"会|能|懂|持|有|具备|熟悉|熟练|掌握|精通|需要?|要求|但|只要")
+# A piece of a clause that names nothing itself ("最好", "持"): it leads into the next one.
+_BARE = re.compile(rf"(?:{_AFFIRMATION.pattern}|{_PREFERRED.pattern}|\s)*")
 # A clause that states nothing checkable: "3年以上相关工作经验", "等级不限".
 _IGNORABLE = re.compile(r"^[\d年以上下内个月经验工作相关及]+$|不限|无要求")
 
@@ -105,8 +109,9 @@ def read_posting(norm: Normalizer, title: object, requirements: object = "",
         found = norm.extract(asked) if asked else ()
         clause_level = parse_level(asked) if asked else None
         preferred = bool(_PREFERRED.search(asked))
-        # "有数控车工证（高级工）优先": a level wished for is no minimum.
-        if level is None and clause_level is not None and not preferred:
+        # "有数控车工证（高级工）优先": a level wished for is no minimum; but in
+        # "持焊工中级证有经验者优先" only the experience is wished for.
+        if level is None and clause_level is not None and not _level_wished(asked):
             level = clause_level
         if not found:
             ignorable = clause_level is not None or _IGNORABLE.search(clause)
@@ -268,20 +273,61 @@ def _affirmed(clause: str) -> str:
 
     A negation cancels the words after it up to the next word that asks for something
     ("无需经验会电焊即可" still asks for 电焊); a verb right after the negation is part of
-    what it cancels ("不要求有叉车证"). The parts left are joined as separate clauses.
+    what it cancels ("不要求有叉车证"). A negation written after its object cancels the
+    words before it, back to the start of the clause or the end of the previous part:
+    one that ends the clause ("叉车证不需要"), and one followed by a word that asks for
+    something, after words that do not ("叉车证不需要会电焊" still asks for 电焊, but
+    "持焊工证不要求有叉车证" cancels the 叉车证). The parts left are joined as separate
+    clauses.
     """
     parts: list[str] = []
     start = 0
     while (negation := _NEGATION.search(clause, start)) is not None:
-        parts.append(clause[start:negation.start()])
+        before = clause[start:negation.start()]
         end = negation.end()
         lead = _AFFIRMATION.match(clause, end)
+        if not clause[end:].strip(" ,;.。"):
+            start = len(clause)  # "叉车证不需要": nothing of the part is asked for
+            continue
+        if lead is not None and before.strip() and not _AFFIRMATION.match(before.strip()):
+            start = end  # "叉车证不需要会电焊": what follows is asked for
+            continue
+        parts.append(before)
         if lead is not None:
             end = lead.end()
         again = _AFFIRMATION.search(clause, end + 1)
         start = again.start() if again is not None else len(clause)
     parts.append(clause[start:])
     return ",".join(p for p in parts if p.strip())
+
+
+def _level_wished(asked: str) -> bool:
+    """Whether the level a clause names is only wished for, not required.
+
+    The clause is cut at its commas and before each word that asks for something; the
+    level is wished for when the piece naming it is marked preferred ("高级工优先",
+    "有数控车工证（高级工）优先", not "持焊工中级证有经验者优先"). A piece naming nothing
+    but such words ("最好", "持") belongs to the next: "最好持有中级证" wishes for the level.
+
+    Examples
+    --------
+    >>> _level_wished("持焊工中级证有经验者优先"), _level_wished("最好持有中级证")
+    (False, True)
+    """
+    found = find_level(asked)
+    if found is None:  # a level written as a bare grade ("3") names no place
+        return bool(_PREFERRED.search(asked))
+    at = found[1]
+    part_start = asked.rfind(",", 0, at) + 1
+    part_end = len(asked) if (comma := asked.find(",", at)) < 0 else comma
+    cuts = [m.start() for m in _AFFIRMATION.finditer(asked, part_start + 1, part_end)]
+    start = part_start
+    for cut in (*cuts, part_end):
+        if cut > at:
+            return bool(_PREFERRED.search(asked, start, cut))
+        if not _BARE.fullmatch(asked, start, cut):
+            start = cut  # the piece named something: the next one starts afresh
+    return bool(_PREFERRED.search(asked, start, part_end))
 
 
 def _stronger(old: int | None, new: int | None, seen: bool) -> int | None:

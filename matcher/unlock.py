@@ -5,8 +5,10 @@ trainee does not fully qualify for and counts, for each single change — the ne
 certificate level, the missing skills or permits of a posting, one more area — how many
 postings it would open or complete. A skill counts only for the postings it completes:
 a posting asking for 制粒 and 配料混合, neither held, counts for "制粒、配料混合" together,
-never for either one alone. A counselor uses it to advise on the next course; a trainee
-sees "考取焊工三级/高级工证书，可多匹配 12 个岗位".
+never for either one alone. So with skills and permits: a posting missing the skill
+制粒 and the permit 叉车 counts once, for both together (kind ``skill_permit``). A
+counselor uses it to advise on the next course; a trainee sees
+"考取焊工三级/高级工证书，可多匹配 12 个岗位".
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ __all__ = ["Unlock", "what_unlocks"]
 class Unlock:
     """One change and the postings it would open (or whose requirements it would meet)."""
 
-    kind: str  #: ``level``, ``skill``, ``permit`` or ``area``
-    target: str  #: the level label, skill, permit or area
+    kind: str  #: ``level``, ``skill``, ``permit``, ``skill_permit`` or ``area``
+    target: str  #: the level label, skill(s), permit(s), both ("制粒、叉车") or area
     postings: int
     advice: str  #: in Chinese, for the trainee
     examples: tuple[str, ...]  #: a few posting ids
@@ -76,13 +78,16 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
             code = ctx.occupations.items[held]
             short.setdefault(code, []).append((int(postings.min_level[row]), row))
         if area_ok[i] and level_ok[i]:
-            for kind, missing, names in (
-                    ("skill", postings.skills[row] - trainees.skill_sets[reading],
-                     ctx.skills.items),
-                    ("permit", postings.permits[row] - trainees.permit_sets[reading],
-                     ctx.permits.items)):
-                if missing:
-                    note(kind, _together(names[j] for j in missing), row)
+            # One unlock per posting, for all it still asks for: a skill alone does not
+            # open a posting that also wants a permit.
+            skills = _together(ctx.skills.items[j]
+                               for j in postings.skills[row] - trainees.skill_sets[reading])
+            permits = _together(ctx.permits.items[j]
+                                for j in postings.permits[row] - trainees.permit_sets[reading])
+            if skills and permits:
+                note("skill_permit", f"{skills}|{permits}", row)
+            elif skills or permits:
+                note("skill" if skills else "permit", skills or permits, row)
         if not area_ok[i] and level_ok[i] and postings.area[row] >= 0:
             note("area", ctx.areas.items[postings.area[row]], row)
     # A higher certificate opens every posting asking for it or less.
@@ -104,6 +109,11 @@ def what_unlocks(matcher: Matcher, trainee_id: str, *, limit: int = 5) -> list[U
             advice = f"掌握{target.replace('、', '和')}，可满足 {n} 个岗位的必备技能"
         elif kind == "permit":
             advice = f"取得{target.replace('、', '和')}证书，可满足 {n} 个岗位的证书要求"
+        elif kind == "skill_permit":
+            skills, permits = target.split("|")
+            label = f"{skills}、{permits}"
+            advice = (f"掌握{skills.replace('、', '和')}并取得{permits.replace('、', '和')}证书，"
+                      f"可满足 {n} 个岗位的技能和证书要求")
         else:
             advice = f"若愿意到{target}工作，可多匹配 {n} 个岗位"
         out.append(Unlock(kind, label, n, advice, tuple(examples[kind, target][:3])))

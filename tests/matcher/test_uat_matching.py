@@ -21,6 +21,7 @@ _POSTINGS = [
     ("Q4", "饲料制粒工", "会制粒、配料混合", "达川区"),
     ("Q5", "饲料制粒工", "会制粒", "达川区"),
     ("Q6", "电焊工", "会电焊", "渠县"),
+    ("Q7", "饲料制粒工", "会制粒，持叉车证", "达川区"),
 ]
 _TRAINEES = [
     # id, certificates, skills, area, preferred areas, expected wage
@@ -146,6 +147,17 @@ def test_one_skill_unlocks_only_postings_it_completes(matcher: Matcher) -> None:
     both = next(u for u in skills.values() if "制粒" in u.target and "配料混合" in u.target)
     assert (both.postings, both.examples) == (1, ("Q4",))
     assert "制粒" in both.advice and "配料混合" in both.advice
+
+
+def test_a_skill_or_permit_unlocks_only_postings_missing_nothing_else(matcher: Matcher
+                                                                       ) -> None:
+    unlocks = what_unlocks(matcher, "A5", limit=20)
+    alone = {(u.kind, u.target): u for u in unlocks if u.kind in ("skill", "permit")}
+    assert ("permit", "叉车") not in alone  # Q7 also asks for 制粒
+    assert alone["skill", "制粒"].examples == ("Q5",)
+    both = next(u for u in unlocks if u.kind == "skill_permit")
+    assert (both.target, both.postings, both.examples) == ("制粒、叉车", 1, ("Q7",))
+    assert both.advice == "掌握制粒并取得叉车证书，可满足 1 个岗位的技能和证书要求"
 
 
 # -- 7. wage reasons ----------------------------------------------------------------------

@@ -18,8 +18,8 @@ def test_a_permit_after_a_negation_is_not_required(norm: Normalizer) -> None:
 
 
 @pytest.mark.parametrize(
-    "negation", ["无需", "不需", "不要求", "不需要", "不限", "免", "无须"],
-    ids=["wuxu", "buxu", "buyaoqiu", "buxuyao", "buxian", "mian", "wuxu2"])
+    "negation", ["无需", "不需", "不要求", "不需要", "免", "无须"],
+    ids=["wuxu", "buxu", "buyaoqiu", "buxuyao", "mian", "wuxu2"])
 def test_every_negation_word_cancels_what_follows_it(norm: Normalizer, negation: str) -> None:
     r = read_posting(norm, "电焊工", f"{negation}叉车证")
     assert not r.permits and not r.preferred_permits
@@ -38,6 +38,47 @@ def test_a_negation_leaves_the_rest_of_the_text_required(norm: Normalizer,
                                                           requirements: str) -> None:
     r = read_posting(norm, "电焊工", requirements)
     assert "电焊" in r.skills
+    assert not r.permits
+
+
+@pytest.mark.parametrize(
+    ("requirements", "skills", "permits"),
+    [("经验不限会电焊", {"电焊"}, set()),
+     ("学历不限持叉车证", set(), {"叉车"})],
+    ids=["experience-unrestricted", "schooling-unrestricted"],
+)
+def test_unrestricted_is_no_negation(norm: Normalizer, requirements: str, skills: set[str],
+                                     permits: set[str]) -> None:
+    # "经验不限" says experience is unrestricted: what follows is still asked for.
+    r = read_posting(norm, "电焊工", requirements)
+    assert (r.skills, r.permits) == (skills, permits)
+
+
+@pytest.mark.parametrize(
+    ("requirements", "skills", "permits"),
+    [("会电焊，叉车证不需要", {"电焊"}, set()),
+     ("叉车证不要求", set(), set()),
+     ("叉车证不需要会电焊", {"电焊"}, set()),
+     ("经验不需要会电焊", {"电焊"}, set()),
+     ("无需叉车证", set(), set()),
+     ("不要求有叉车证", set(), set()),
+     ("持焊工证不要求有叉车证", set(), set()),
+     ("会电焊无需叉车证", {"电焊"}, set()),
+     ("无需经验会电焊即可", {"电焊"}, set())],
+    ids=["negation-ends-clause", "negation-ends-text", "negation-then-affirmation",
+         "negated-experience-then-affirmation", "forward", "forward-with-verb",
+         "affirmed-then-forward", "skill-then-forward", "forward-then-affirmation"],
+)
+def test_a_negation_cancels_the_object_it_names(norm: Normalizer, requirements: str,
+                                                skills: set[str], permits: set[str]) -> None:
+    r = read_posting(norm, "电焊工", requirements)
+    assert (r.skills, r.permits) == (skills, permits)
+    assert not r.preferred_skills and not r.preferred_permits
+
+
+def test_what_a_forward_negation_leaves_before_it_is_still_asked_for(norm: Normalizer) -> None:
+    r = read_posting(norm, "仓管员", "持焊工证不要求有叉车证")
+    assert "6-18-02-04" in r.occupations  # the welder certificate is still asked for
     assert not r.permits
 
 
@@ -62,8 +103,11 @@ def test_a_preferred_permit_is_not_required(norm: Normalizer, marker: str) -> No
     [("有数控车工证（高级工）优先", None),
      ("中级以上，高级工优先", 2),
      ("高级工优先，中级以上", 2),
-     ("持数控车工证（高级工）", 3)],
-    ids=["preferred-only", "required-then-preferred", "preferred-then-required", "required"],
+     ("持数控车工证（高级工）", 3),
+     ("持焊工中级证有经验者优先", 2),
+     ("最好持有数控车工中级证", None)],
+    ids=["preferred-only", "required-then-preferred", "preferred-then-required", "required",
+         "required-level-beside-preferred-experience", "preferred-before-the-level"],
 )
 def test_a_preferred_level_is_not_the_minimum(norm: Normalizer, requirements: str,
                                               level: int | None) -> None:
