@@ -363,7 +363,7 @@ class Shortlist(BaseModel):
     items: list[ShortlistItem]
     #: e.g. that the posting is closed or filled
     notices: list[Notice] = Field(default_factory=list)
-    #: when the list holds fewer than ``k``: the filters that would show more
+    #: when the list is empty: the filters that would show someone
     relaxations: list[Relaxation] = Field(default_factory=list)
     #: what each key of ``contributions`` is called in Chinese (职业匹配, 技能等级 …)
     contribution_labels: dict[str, str] = Field(default_factory=_contribution_labels)

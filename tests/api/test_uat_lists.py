@@ -17,12 +17,12 @@ STRICT = {"title": "数控车工", "requirements": "会数控车床操作", "hea
           "closes": "2027-06-30"}
 
 
-def test_a_short_shortlist_says_which_relaxed_filter_would_show_more(
+def test_an_empty_shortlist_says_which_relaxed_filter_would_show_someone(
         client: TestClient, tokens: H) -> None:
     e = tokens["enterprise1"]
     pid = client.post("/api/v1/postings", json=STRICT, headers=e).json()["id"]
     body = client.get(f"/api/v1/postings/{pid}/shortlist?k=20", headers=e).json()
-    assert len(body["items"]) < 20
+    assert body["items"] == []
     relaxations = {r["parameter"]: r for r in body["relaxations"]}
     assert list(relaxations) == ["level_tolerance=7&require_area=false"], body
     for parameter, relaxation in relaxations.items():
@@ -31,10 +31,11 @@ def test_a_short_shortlist_says_which_relaxed_filter_would_show_more(
                              headers=e).json()
         assert len(relaxed["items"]) == relaxation["results"]  # what it promised
     assert body["notices"] == []
-    # a full list has nothing to relax
-    full = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&level_tolerance=7"
+    # a list with anyone on it has nothing to relax (the extra matcher call is too dear
+    # for every short list)
+    full = client.get(f"/api/v1/postings/{pid}/shortlist?k=20&level_tolerance=7"
                       "&require_area=false", headers=e).json()
-    assert len(full["items"]) == 1 and full["relaxations"] == []
+    assert full["items"] and full["relaxations"] == []
 
 
 def test_a_closed_posting_s_shortlist_says_it_is_closed(client: TestClient, app: FastAPI,
