@@ -140,6 +140,7 @@ def test_a_trainee_logging_a_step_of_another_trainee_gets_the_missing_ones_404(
     answers = [client.post("/api/v1/interactions", headers=tokens["trainee1"],
                            json={"kind": "viewed", "posting_id": posting, "trainee_id": tid})
                for tid in (other, "TNOSUCH99")]
+    assert [a.status_code for a in answers] == [404, 404]
     _same_404(*answers, other, "TNOSUCH99")
 
 
