@@ -45,11 +45,16 @@ class NotEnoughOutcomesError(MatcherError):
 
 @dataclass(frozen=True)
 class ScorerChoice:
-    """The scorer that serves, and the reason in Chinese and English."""
+    """The scorer that serves, and the reason in Chinese and English.
+
+    ``candidate`` is the trained scorer that was judged, whether or not it serves: its
+    ``metrics_`` say how it did (None at a cold start).
+    """
 
     scorer: Scorer
     reason_zh: str
     reason_en: str
+    candidate: LearnedScorer | None = None
 
 
 def outcome_labels(log: pd.DataFrame) -> pd.DataFrame:
@@ -147,18 +152,20 @@ def choose_scorer(learned: LearnedScorer | None, *, min_hires: int = MIN_HIRES) 
     m = getattr(learned, "metrics_", {}) or {}
     if m.get("hires", 0) < min_hires:
         return ScorerChoice(WeightedScorer(), f"录用结果不足 {min_hires} 条：使用加权评分",
-                            f"fewer than {min_hires} hires logged: the weighted score serves")
+                            f"fewer than {min_hires} hires logged: the weighted score serves",
+                            learned)
     if m.get("auc", 0) <= m.get("auc_weighted", 1):
         return ScorerChoice(
             WeightedScorer(),
             f"学习模型在留出岗位上的 AUC {m.get('auc', 0):.3f} 未超过加权评分的 "
             f"{m.get('auc_weighted', 0):.3f}：使用加权评分",
             f"the learned model's held-out AUC {m.get('auc', 0):.3f} does not beat the "
-            f"weighted score's {m.get('auc_weighted', 0):.3f}: the weighted score serves")
+            f"weighted score's {m.get('auc_weighted', 0):.3f}: the weighted score serves",
+            learned)
     return ScorerChoice(
         learned,
         f"学习模型基于 {m['hires']} 条录用结果训练，留出岗位 AUC {m['auc']:.3f}"
         f"（加权评分 {m['auc_weighted']:.3f}）",
         f"the learned model, trained on {m['hires']} hires, has held-out AUC "
-        f"{m['auc']:.3f} (weighted score {m['auc_weighted']:.3f})")
+        f"{m['auc']:.3f} (weighted score {m['auc_weighted']:.3f})", learned)
 

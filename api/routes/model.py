@@ -23,7 +23,8 @@ router = APIRouter(tags=["model"])
 
 def _info(index: MatchIndex) -> dict[str, Any]:
     scorer = index.choice.scorer
-    metrics = getattr(scorer, "metrics_", None)
+    # the evaluation of the last trained model, also when the weighted score still serves
+    metrics = getattr(index.choice.candidate, "metrics_", None)
     return {"scorer": type(scorer).__name__,
             "learned_available": isinstance(scorer, LearnedScorer),
             "reason_zh": index.choice.reason_zh, "reason_en": index.choice.reason_en,

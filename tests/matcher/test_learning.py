@@ -76,6 +76,8 @@ def test_choose_scorer_explains_its_choice(logged: tuple[Matcher, pd.DataFrame])
         assert choice.scorer is scorer and "held-out AUC" in choice.reason_en
     else:
         assert isinstance(choice.scorer, WeightedScorer) and "does not beat" in choice.reason_en
+    # the judged model's evaluation stays readable whichever scorer serves (GET /model)
+    assert choice.candidate is scorer and choose_scorer(None).candidate is None
     scorer.metrics_ = {**metrics, "auc": 0.99, "auc_weighted": 0.6}
     assert choose_scorer(scorer).scorer is scorer
     scorer.metrics_ = {**metrics, "hires": 3}
