@@ -135,8 +135,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     _log(session, writer, who, [(posting_id, i.trainee_id) for i in items],
          [i.trainee_id for i in items], "shortlist",
          [not i.trainee.contact_hidden for i in items])
-    relaxations = ([] if items or posting.status != "open"
-                   else _relaxations(ranked, filters, len(items)))
+    relaxations = [] if items or posting.status != "open" else _relaxations(ranked, filters)
     return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title, k=k,
                                      scorer=scorer, items=items,
                                      notices=_posting_notices(posting.status),
@@ -154,15 +153,15 @@ def _posting_notices(status: str) -> list[Notice]:
     return []
 
 
-def _relaxations(ranked: Callable[[Filters], list[Recommendation]], filters: Filters,
-                 shown: int) -> list[Relaxation]:
+def _relaxations(ranked: Callable[[Filters], list[Recommendation]], filters: Filters
+                 ) -> list[Relaxation]:
     """Whether an empty list would hold anyone at any level and with trainees who did not
     name the posting's area: one more matcher call, only for an empty list (for every
     list short of ``k`` it cost 16–24 % more CPU per shortlist at 100,000 trainees)."""
     if filters.level_tolerance == 7 and not filters.require_area:
         return []
     results = len(ranked(replace(filters, level_tolerance=7, require_area=False)))
-    if results <= shown:
+    if not results:
         return []
     return [Relaxation(parameter="level_tolerance=7&require_area=false", results=results,
                        label="不限等级，并包括未表示愿意到岗位所在区域工作的学员")]
@@ -179,17 +178,19 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
     else:
         ended = set(session.scalars(_ENDED_FOR_TRAINEE, {"trainee_id": trainee_id}))
         recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
-        postings = {p.id: p for p in session.scalars(
-            select(Posting).where(Posting.id.in_([r.posting_id for r in recs])))}
-        names = dict(session.execute(select(Enterprise.id, Enterprise.name).where(
-            Enterprise.id.in_({p.enterprise_id for p in postings.values()}))).all())
+        # each posting with its enterprise's name, in one query
+        found = session.execute(select(Posting, Enterprise.name)
+                                .join(Enterprise, Enterprise.id == Posting.enterprise_id)
+                                .where(Posting.id.in_([r.posting_id for r in recs]))).all()
+        postings = {p.id: p for p, _ in found}
+        names = {p.id: name for p, name in found}
         recs = [r for r in recs if r.posting_id not in ended and r.posting_id in postings][:k]
         items = [SuggestionItem(
             rank=rank, posting_id=r.posting_id, trainee_id=r.trainee_id, score=r.score,
             contributions=r.contributions, reasons=list(r.reasons), gaps=list(r.gaps),
             posting_title=postings[r.posting_id].title,
             enterprise_id=postings[r.posting_id].enterprise_id,
-            enterprise_name=names.get(postings[r.posting_id].enterprise_id),
+            enterprise_name=names[r.posting_id],
             area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
             wage_max=postings[r.posting_id].wage_max)
             for rank, r in enumerate(recs, 1)]
