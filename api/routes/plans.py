@@ -1,6 +1,8 @@
 """Allocation plans for a job fair (counselors and admins), with an Excel export.
 
-CPU-bound scoring and solving: plain ``def`` routes, run in the thread pool.
+CPU-bound scoring and solving: plain ``def`` routes, run in the thread pool. A plan
+reads the log (pairs ended, pairs already recommended, which it does not log again)
+after this process's pending rows are written (:data:`api.deps.FreshLog`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.deps import IndexDep, SessionDep, UserDep
+from api.deps import FreshLog, IndexDep, SessionDep, UserDep
 from api.services import plans
 from api.services.plan_schemas import PlanPublic, PlanRequest
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/plans", tags=["plans"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.post("", response_model=PlanPublic)
+@router.post("", response_model=PlanPublic, dependencies=[FreshLog])
 def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
               ) -> PlanPublic:
     """Shortlists (or one-job assignments) for these postings and trainees, spread so
@@ -29,7 +31,8 @@ def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: Index
     return plans.make_plan(session, index, who, body)
 
 
-@router.post(".xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+@router.post(".xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}},
+             dependencies=[FreshLog])
 def export_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: IndexDep
                 ) -> Response:
     """The same plan as an Excel file (Chinese headers; contacts only where allowed),

@@ -5,11 +5,18 @@ later hire count as *through matching*), and audits the personal data shown. A p
 that has ended — the enterprise turned the trainee down (``rejected``) or the trainee
 withdrew (``withdrawn``) for that posting — is no longer recommended, on either side:
 the list is filled up from the next best instead.
+
+A pair is logged as ``recommended`` the first time it is shown, not on every view:
+what the log is for — whether a hire came *through matching* (shown before the hire)
+and the learned scorer's outcomes per pair — needs only the first, and a counselor
+re-opening a list used to add a row per trainee each time. Every view of a trainee's
+data stays in the audit log. Two views at the same moment (another process, or rows
+still in this one's log writer) may both log the pair: a harmless repeat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -47,10 +54,13 @@ _POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title, _POSTI
 _INTERACTION = _INTERACTIONS.c
 #: The kinds of interaction that end a pair: it is not recommended again.
 ENDED = ("rejected", "withdrawn")
-_ENDED_FOR_POSTING = select(_INTERACTION.trainee_id).where(
-    _INTERACTION.posting_id == bindparam("posting_id"), _INTERACTION.kind.in_(ENDED))
-_ENDED_FOR_TRAINEE = select(_INTERACTION.posting_id).where(
-    _INTERACTION.trainee_id == bindparam("trainee_id"), _INTERACTION.kind.in_(ENDED))
+#: What the log already holds of a posting's (a trainee's) pairs: the ended ones, left
+#: out, and the ones already recommended, not logged again.
+_LOGGED = (*ENDED, "recommended")
+_LOGGED_FOR_POSTING = select(_INTERACTION.trainee_id, _INTERACTION.kind).distinct().where(
+    _INTERACTION.posting_id == bindparam("posting_id"), _INTERACTION.kind.in_(_LOGGED))
+_LOGGED_FOR_TRAINEE = select(_INTERACTION.posting_id, _INTERACTION.kind).distinct().where(
+    _INTERACTION.trainee_id == bindparam("trainee_id"), _INTERACTION.kind.in_(_LOGGED))
 #: What a shortlist shows of a candidate, and what decides whether it may.
 _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
@@ -59,10 +69,20 @@ _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      ).where(_TRAINEES.id.in_(bindparam("ids", expanding=True)))
 
 
+def _split(logged: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    """(other side's id, kind) rows of :data:`_LOGGED`: the ids ended, those recommended."""
+    ended: set[str] = set()
+    recommended: set[str] = set()
+    for other, kind in logged:
+        (recommended if kind == "recommended" else ended).add(other)
+    return ended, recommended
+
+
 def _log(session: Session, writer: GroupWriter | None, who: Principal,
          pairs: list[tuple[str, str]], audited: list[str], action: str,
          with_contact: list[bool] | None = None) -> None:
-    """Log a ``recommended`` interaction per (posting, trainee) shown and audit the reads.
+    """Log a ``recommended`` interaction per (posting, trainee) given (those shown and
+    not logged before) and audit the reads.
 
     Bulk inserts (no ORM object per row), through the app's :class:`GroupWriter` when
     there is one (shared commits under load), else in ``session``, committed.
@@ -109,7 +129,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                                          k=k, scorer=scorer, items=[], relaxations=[],
                                          notices=_posting_notices(posting.status))
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
-    ended = set(connection.scalars(_ENDED_FOR_POSTING, {"posting_id": posting_id}))
+    ended, logged = _split(connection.execute(_LOGGED_FOR_POSTING, {"posting_id": posting_id})
+                           .all())
 
     def ranked(filters: Filters) -> list[Recommendation]:
         return [r for r in index.shortlist(posting_id, k + len(ended), filters)
@@ -132,7 +153,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                 masked_name=t.masked_name, area=t.area, certificates=t.certificates,
                 skills=t.skills, contact=t.contact if shown else None,
                 contact_hidden=not shown)))
-    _log(session, writer, who, [(posting_id, i.trainee_id) for i in items],
+    _log(session, writer, who,
+         [(posting_id, i.trainee_id) for i in items if i.trainee_id not in logged],
          [i.trainee_id for i in items], "shortlist",
          [not i.trainee.contact_hidden for i in items])
     relaxations = [] if items or posting.status != "open" else _relaxations(ranked, filters)
@@ -176,7 +198,8 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
         items: list[SuggestionItem] = []
         unlocks: list[Any] = []
     else:
-        ended = set(session.scalars(_ENDED_FOR_TRAINEE, {"trainee_id": trainee_id}))
+        ended, logged = _split(session.execute(_LOGGED_FOR_TRAINEE, {"trainee_id": trainee_id})
+                               .all())
         recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
         # each posting with its enterprise's name, in one query
         found = session.execute(select(Posting, Enterprise.name)
@@ -194,7 +217,8 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
             area=postings[r.posting_id].area, wage_min=postings[r.posting_id].wage_min,
             wage_max=postings[r.posting_id].wage_max)
             for rank, r in enumerate(recs, 1)]
-        _log(session, writer, who, [(i.posting_id, trainee_id) for i in items],
+        _log(session, writer, who,
+             [(i.posting_id, trainee_id) for i in items if i.posting_id not in logged],
              [trainee_id] if who.trainee_id != trainee_id else [], "suggestions")
     return Suggestions(trainee_id=trainee_id, k=k, scorer=type(index.choice.scorer).__name__,
                        items=items,

@@ -8,8 +8,8 @@ every posting names the same few trainees
 (:func:`~matcher.allocation.allocate_shortlists`), or one job per trainee within each
 posting's remaining headcount (:func:`~matcher.allocation.allocate`). Scores / 100
 serve as hire probabilities, so the objective reads as expected placements. Like a
-shortlist, a plan logs a ``recommended`` interaction per chosen pair and audits the
-personal data shown.
+shortlist, a plan logs a ``recommended`` interaction per chosen pair not logged before and
+audits the personal data shown.
 
 The per-trainee limit of a plan is a promise: no trainee is on more lists than the
 plan's ``per_trainee``. The library's own top-up (``allocate_shortlists(fill=True)``)
@@ -163,14 +163,19 @@ def _ineligible(index: MatchIndex, trainee: Trainee) -> str | None:
     return None
 
 
-def _ended(session: Session, postings: list[Posting]) -> set[tuple[str, str]]:
-    """(posting, trainee) pairs that have ended (rejected, withdrawn): never planned."""
-    pairs: set[tuple[str, str]] = set()
+def _logged(session: Session, postings: list[Posting]
+            ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(posting, trainee) pairs that have ended (rejected, withdrawn), never planned, and
+    those already recommended, not logged again (see :mod:`api.services.matching`)."""
+    ended: set[tuple[str, str]] = set()
+    recommended: set[tuple[str, str]] = set()
     for chunk in chunks([p.id for p in postings]):
-        pairs.update((p, t) for p, t in session.execute(
-            select(Interaction.posting_id, Interaction.trainee_id).where(
-                Interaction.posting_id.in_(chunk), Interaction.kind.in_(ENDED))))
-    return pairs
+        for p, t, kind in session.execute(
+                select(Interaction.posting_id, Interaction.trainee_id, Interaction.kind)
+                .distinct().where(Interaction.posting_id.in_(chunk),
+                                  Interaction.kind.in_((*ENDED, "recommended")))):
+            (recommended if kind == "recommended" else ended).add((p, t))
+    return ended, recommended
 
 
 def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, int],
@@ -292,7 +297,8 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
     eligible = [t for t in trainees if reasons[t.id] is None]
     column = {t.id: j for j, t in enumerate(eligible)}
     areas = tuple(sorted({t.area for t in eligible}))
-    cand = _candidates(index, postings, column, areas, request, _ended(session, postings))
+    ended, recommended = _logged(session, postings)
+    cand = _candidates(index, postings, column, areas, request, ended)
     remaining = np.array([_remaining(p) for p in postings], dtype=np.int64)
     if request.mode == "assignment":
         capacity = remaining
@@ -321,8 +327,9 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
                                   trainee=summary))
             shown_ids.append(rec.trainee_id)
             shown_contact.append(shown)
-            events.append(Interaction(kind="recommended", posting_id=posting.id,
-                                      trainee_id=rec.trainee_id, actor_id=who.user_id))
+            if (posting.id, rec.trainee_id) not in recommended:
+                events.append(Interaction(kind="recommended", posting_id=posting.id,
+                                          trainee_id=rec.trainee_id, actor_id=who.user_id))
         out_postings.append(PlanPosting(
             posting_id=posting.id, title=posting.title, enterprise_id=posting.enterprise_id,
             area=posting.area, headcount=posting.headcount, remaining=int(remaining[i]),
