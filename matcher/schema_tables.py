@@ -84,6 +84,10 @@ class Column:
         return value
 
 
+#: The columns of :meth:`TableSchema.guide`.
+_GUIDE = ("列名", "英文列名", "必填", "类型", "可选值", "不符合要求时的提示")
+
+
 @dataclass(frozen=True)
 class TableSchema:
     """The columns of one import table; ``key`` is its id column (values unique)."""
@@ -115,6 +119,35 @@ class TableSchema:
         ['企业编号', '企业名称', '统一社会信用代码']
         """
         return pd.DataFrame(columns=[c.label if chinese else c.name for c in self.columns])
+
+    def guide(self) -> pd.DataFrame:
+        """How to fill each column of the template, in Chinese: header, English name,
+        required or not, type, the values a choice column takes, and what an import
+        says of a value that breaks a rule of the column (its reasons, as reported).
+
+        Examples
+        --------
+        >>> guide = SCHEMAS["enterprises"].guide()
+        >>> guide.iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'列名': '企业编号', '英文列名': 'enterprise_id', '必填': '是', '类型': '文本',
+         '可选值': '', '不符合要求时的提示': '不可重复；编号只能含字母、数字、-、_（最多32位）'}
+        >>> SCHEMAS["postings"].guide().set_index("列名").loc["状态", "可选值"]
+        '招聘中（open）、已招满（filled）、已关闭（closed）'
+        """
+        types = {"str": "文本", "int": "整数", "date": "日期（如 2026-03-01）",
+                 "bool": "是/否"}
+        rows = []
+        for col in self.columns:
+            choices = "、".join(f"{label}（{code}）" for code, label in (col.choices or {}).items())
+            rules = ["不可重复"] if col.unique or col.name == self.key else []
+            # a choice column's own check repeats its choices
+            rules += [c.reason_zh for c in col.checks if not (choices and c.reason_zh.startswith(
+                "取值须为"))]
+            rows.append({"列名": col.label, "英文列名": col.name,
+                         "必填": "是" if col.required else "否",
+                         "类型": types.get(col.dtype, col.dtype), "可选值": choices,
+                         "不符合要求时的提示": "；".join(rules)})
+        return pd.DataFrame(rows, columns=list(_GUIDE))
 
 
 

@@ -11,6 +11,7 @@ cell that would hold a formula is stored as the text it is.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -69,8 +70,18 @@ def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], *, fit_widths: bool = F
                 sheet.print_title_rows = f"{header}:{header}"
             if fit_widths:
                 for i, column in enumerate(frame.columns):
-                    width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column])]
-                                [:200])
+                    width = max([_shown_width(str(column)),
+                                 *(_shown_width(str(v)) for v in frame[column])][:200])
                     letter = sheet.cell(row=1, column=i + 1).column_letter
-                    sheet.column_dimensions[letter].width = min(max(width, 8), 60)
+                    sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
     return buffer.getvalue()
+
+
+def _shown_width(text: str) -> int:
+    """The width of ``text`` in Excel's character units: a Chinese character (or any
+    wide one) takes two.
+
+    >>> _shown_width("焊工 L2"), _shown_width("四级/中级工")
+    (7, 11)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -312,4 +312,6 @@ def template(table: str, fmt: str) -> bytes:
     frame = SCHEMAS[table].template()
     if fmt == "csv":
         return frame.to_csv(index=False).encode("utf-8-sig")
-    return workbook([(SCHEMAS[table].label, frame)])
+    # The table first (an import reads the first sheet), then how to fill it.
+    return workbook([(SCHEMAS[table].label, frame), ("填写说明", SCHEMAS[table].guide())],
+                    fit_widths=True)

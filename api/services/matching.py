@@ -237,4 +237,4 @@ def shortlist_xlsx(result: Shortlist) -> bytes:
              "差距": "；".join(i.gaps)} for i in result.items]
     frame = pd.DataFrame(rows, columns=["排名", "学员编号", "姓名", "区域", "证书", "技能",
                                         "联系电话", "得分", "推荐理由", "差距"])
-    return workbook([("推荐名单", frame)])
+    return workbook([("推荐名单", frame)], fit_widths=True)

@@ -406,4 +406,5 @@ def plan_xlsx(plan: PlanPublic) -> bytes:
         facts += [("对照：独立名单预期就业人数", round(plan.independent_topk.objective, 2)),
                   ("对照：独立名单未列入的学员", plan.independent_topk.trainees_unlisted)]
     summary = pd.DataFrame(facts, columns=["项目", "值"])
-    return workbook([("分配方案", pairs), ("未列入名单学员", unlisted), ("方案概要", summary)])
+    return workbook([("分配方案", pairs), ("未列入名单学员", unlisted), ("方案概要", summary)],
+                    fit_widths=True)

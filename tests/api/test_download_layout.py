@@ -1,0 +1,73 @@
+"""Downloads a counselor can use as they come: templates that say how to fill them,
+exports whose columns are wide enough to read."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from matcher.schema_tables import SCHEMAS
+
+H = dict[str, dict[str, str]]
+#: A valid trainee, by the template's Chinese headers (the sample market has C000001).
+TRAINEE = {"学员编号": "TG000001", "姓名（脱敏）": "赵*", "所属区域": "达川区",
+           "培训班次": "C000001", "结业日期": "2025-06-30", "证书": "电工（四级/中级工）",
+           "其他技能": "会低压配电", "意向区域": "达川区", "期望月薪": "4500",
+           "状态": "求职中", "同意推荐": "是", "联系电话": ""}
+
+
+@pytest.mark.parametrize("table", list(SCHEMAS))
+def test_each_template_has_a_sheet_saying_how_to_fill_each_column(
+        client: TestClient, tokens: H, table: str) -> None:
+    response = client.get(f"/api/v1/imports/{table}/template", headers=tokens["admin"])
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    schema = SCHEMAS[table]
+    assert book.sheetnames == [schema.label, "填写说明"]  # the table first: it is imported
+    headers = [c.value for c in book[schema.label][1]]
+    assert headers == [c.label for c in schema.columns]
+    rows = list(book["填写说明"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == headers
+    assert [r[2] for r in rows] == ["是" if c.required else "否" for c in schema.columns]
+    # each rule of a column is there in the words an import would report it with
+    for column, row in zip(schema.columns, rows, strict=True):
+        for check in column.checks:
+            if not column.choices:
+                assert check.reason_zh in (row[5] or "")
+        if column.choices:
+            assert all(label in row[4] for label in column.choices.values())
+
+
+def test_a_filled_in_template_imports_with_its_guide_sheet_still_in_it(
+        client: TestClient, tokens: H) -> None:
+    template = client.get("/api/v1/imports/trainees/template", headers=tokens["admin"])
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book[SCHEMAS["trainees"].label]
+    sheet.append([TRAINEE[c.value] or None for c in sheet[1]])
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post("/api/v1/imports/trainees?dry_run=true", headers=tokens["admin"],
+                           files={"file": ("学员.xlsx", out.getvalue(), "application/vnd."
+                                           "openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ok"], body["problems"]
+    assert body["rows"] == 1
+
+
+def test_a_shortlist_export_is_wide_where_its_text_is_long(
+        client: TestClient, tokens: H) -> None:
+    response = client.get("/api/v1/postings/P0000001/shortlist.xlsx?k=5",
+                          headers=tokens["counselor"])
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["推荐名单"]
+    width = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+    reasons = [r[0] for r in sheet.iter_rows(min_row=2, min_col=9, max_col=9,
+                                             values_only=True)]
+    assert reasons and all(reasons)
+    # at least a unit per character (two per Chinese one), at most 60
+    assert 60 >= width["推荐理由"] >= min(60, max(len(r) for r in reasons))
+    assert width["推荐理由"] > width["排名"]
