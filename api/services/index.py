@@ -145,7 +145,8 @@ class MatchIndex:
         """Apply the feed entries this process has not applied yet; how many it applied."""
         with self.lock:
             if not self._ahead:  # the usual case: one cheap look at the newest id
-                newest = session.execute(_NEWEST).scalar()
+                # on the connection: a Core statement, no ORM compile state
+                newest = session.connection().execute(_NEWEST).scalar()
                 if newest is None or newest <= self.applied:
                     return 0
             rows = session.execute(

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
 from api import access
@@ -49,18 +49,24 @@ _AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 _POSTINGS = Posting.__table__.c
 _TRAINEES = Trainee.__table__.c
 # The busiest route's reads: built once, Core statements (no ORM query compilation).
-_POSTING = select(_POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title, _POSTINGS.status
-                  ).where(_POSTINGS.id == bindparam("posting_id"))
 _INTERACTION = _INTERACTIONS.c
 #: The kinds of interaction that end a pair: it is not recommended again.
 ENDED = ("rejected", "withdrawn")
 #: What the log already holds of a posting's (a trainee's) pairs: the ended ones, left
-#: out, and the ones already recommended, not logged again.
+#: out, and the ones already recommended, not logged again. (``or_`` of equalities, not
+#: ``in_``: an IN list is expanded anew at each execution.)
 _LOGGED = (*ENDED, "recommended")
-_LOGGED_FOR_POSTING = select(_INTERACTION.trainee_id, _INTERACTION.kind).distinct().where(
-    _INTERACTION.posting_id == bindparam("posting_id"), _INTERACTION.kind.in_(_LOGGED))
+_IS_LOGGED = or_(*(_INTERACTION.kind == kind for kind in _LOGGED))
+#: The posting and what the log holds of its pairs, in one query: a row per (trainee,
+#: kind) logged, or one row with neither.
+_POSTING_AND_LOGGED = select(
+    _POSTINGS.id, _POSTINGS.enterprise_id, _POSTINGS.title, _POSTINGS.status,
+    _INTERACTION.trainee_id, _INTERACTION.kind).distinct().select_from(
+    Posting.__table__.outerjoin(_INTERACTIONS, and_(_INTERACTION.posting_id == _POSTINGS.id,
+                                                    _IS_LOGGED))
+    ).where(_POSTINGS.id == bindparam("posting_id"))
 _LOGGED_FOR_TRAINEE = select(_INTERACTION.posting_id, _INTERACTION.kind).distinct().where(
-    _INTERACTION.trainee_id == bindparam("trainee_id"), _INTERACTION.kind.in_(_LOGGED))
+    _INTERACTION.trainee_id == bindparam("trainee_id"), _IS_LOGGED)
 #: What a shortlist shows of a candidate, and what decides whether it may.
 _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
@@ -69,12 +75,14 @@ _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      ).where(_TRAINEES.id.in_(bindparam("ids", expanding=True)))
 
 
-def _split(logged: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
-    """(other side's id, kind) rows of :data:`_LOGGED`: the ids ended, those recommended."""
+def _split(logged: Iterable[tuple[str | None, str | None]]) -> tuple[set[str], set[str]]:
+    """(other side's id, kind) rows of :data:`_LOGGED` kinds: the ids ended, those
+    recommended (a row of ``None`` s, from an outer join, is neither)."""
     ended: set[str] = set()
     recommended: set[str] = set()
     for other, kind in logged:
-        (recommended if kind == "recommended" else ended).add(other)
+        if other is not None:
+            (recommended if kind == "recommended" else ended).add(other)
     return ended, recommended
 
 
@@ -116,9 +124,10 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     # Columns, not ORM objects, and models built without re-validation: this is the
     # service's busiest route (the values come from the store and the matcher).
     connection = session.connection()
-    posting = connection.execute(_POSTING, {"posting_id": posting_id}).first()
-    if posting is None:
+    rows = connection.execute(_POSTING_AND_LOGGED, {"posting_id": posting_id}).all()
+    if not rows:
         raise not_found("岗位", "posting", posting_id)
+    posting = rows[0]
     access.check_shortlist(who, posting)  # type: ignore[arg-type]
     allowed = access.shortlist_areas(who)
     if allowed is not None:
@@ -129,8 +138,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                                          k=k, scorer=scorer, items=[], relaxations=[],
                                          notices=_posting_notices(posting.status))
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
-    ended, logged = _split(connection.execute(_LOGGED_FOR_POSTING, {"posting_id": posting_id})
-                           .all())
+    ended, logged = _split((r.trainee_id, r.kind) for r in rows)
 
     def ranked(filters: Filters) -> list[Recommendation]:
         return [r for r in index.shortlist(posting_id, k + len(ended), filters)
@@ -198,8 +206,8 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
         items: list[SuggestionItem] = []
         unlocks: list[Any] = []
     else:
-        ended, logged = _split(session.execute(_LOGGED_FOR_TRAINEE, {"trainee_id": trainee_id})
-                               .all())
+        ended, logged = _split(session.connection().execute(
+            _LOGGED_FOR_TRAINEE, {"trainee_id": trainee_id}).all())
         recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
         # each posting with its enterprise's name, in one query
         found = session.execute(select(Posting, Enterprise.name)
