@@ -149,6 +149,8 @@ class Interaction(Base):
     trainee_id: Mapped[str] = mapped_column(ForeignKey("trainees.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: why (a cancelled hire's reason); None for the usual steps
+    note: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class Placement(Base):

@@ -47,7 +47,8 @@ PROVIDER_KINDS = {"training_base": "公共实训基地", "master_studio": "技�
                   "enterprise_centre": "企业培训中心", "vocational_school": "职业院校"}
 INTERACTION_LABELS = {"recommended": "已推荐", "viewed": "已查看", "shortlisted": "已入围",
                       "contacted": "已联系", "interviewed": "已面试", "hired": "已录用",
-                      "rejected": "未录用", "withdrawn": "已撤回"}
+                      "rejected": "未录用", "withdrawn": "已撤回",
+                      "hire_cancelled": "录用已撤销"}
 
 T = TypeVar("T")
 
@@ -416,6 +417,7 @@ class InteractionPublic(BaseModel):
     trainee_id: str
     actor_id: int | None
     at: dt.datetime
+    note: str | None = None
 
 
 InteractionsPublic = Page[InteractionPublic]
@@ -441,6 +443,23 @@ class PlacementPublic(BaseModel):
 
 
 PlacementsPublic = Page[PlacementPublic]
+
+
+class PlacementCancel(BaseModel):
+    """Why a hire recorded by mistake is cancelled (kept in the interaction log)."""
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class PlacementCancelled(BaseModel):
+    """A cancelled hire: the placement is gone, the trainee and the posting as now."""
+    placement_id: int
+    posting_id: str
+    trainee_id: str
+    trainee_status: str
+    posting_status: str
+    message_zh: str
+    message_en: str
 
 
 # -- normalize, model ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from sqlalchemy.orm import Session
 
 from api.access import Principal
@@ -15,6 +15,8 @@ from api.schemas import (
     InteractionCreate,
     InteractionPublic,
     InteractionsPublic,
+    PlacementCancel,
+    PlacementCancelled,
     PlacementCreate,
     PlacementPublic,
     PlacementsPublic,
@@ -28,7 +30,7 @@ router = APIRouter(tags=["outcomes"])
 def _public(e: Interaction) -> InteractionPublic:
     return InteractionPublic(id=e.id, kind=e.kind, kind_label=INTERACTION_LABELS[e.kind],
                              posting_id=e.posting_id, trainee_id=e.trainee_id,
-                             actor_id=e.actor_id, at=e.at)
+                             actor_id=e.actor_id, at=e.at, note=e.note)
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,
@@ -90,3 +92,13 @@ def list_placements(session: SessionDep, who: UserDep, paging: PageDep,
                                            trainee_id=trainee_id)
     return PlacementsPublic(items=[PlacementPublic.model_validate(p) for p in rows],
                             total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/placements/{placement_id}/cancel", response_model=PlacementCancelled)
+def cancel_placement(placement_id: Annotated[int, Path(ge=1, le=2**62)], body: PlacementCancel,
+                     session: SessionDep, who: UserDep, index: IndexDep) -> PlacementCancelled:
+    """Cancel a hire recorded by mistake (admin, counselor), with the reason.
+
+    The placement leaves every metric, the posting gets its place back, the trainee
+    seeks again; the log keeps a ``hire_cancelled`` step with the reason."""
+    return outcomes.cancel_hire(session, index, who, placement_id, body.reason)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, case, exists, select, update
+from sqlalchemy import Table, case, delete, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,9 +27,15 @@ from api import access
 from api.access import Principal
 from api.db import advisory_lock, write_lock
 from api.deps import Paging
-from api.errors import ConflictError, UnprocessableError
+from api.errors import ConflictError, UnprocessableError, not_found
 from api.models import Interaction, Placement, Posting, Trainee, utcnow
-from api.schemas import INTERACTION_LABELS, Notice
+from api.schemas import (
+    INTERACTION_LABELS,
+    POSTING_STATUS,
+    TRAINEE_STATUS,
+    Notice,
+    PlacementCancelled,
+)
 from api.services.index import MatchIndex, chunks
 from api.services.store import get_or_404, page_of, where_equal
 
@@ -191,6 +197,53 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
         raise _already_placed(trainee_id) from None
     index.catch_up(session)
     return placement
+
+
+def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_id: int,
+                reason: str) -> PlacementCancelled:
+    """Cancel a hire recorded by mistake (staff only; a counselor limited to areas, for
+    trainees of those areas), in one transaction.
+
+    The placement is deleted, so it counts in no metric; the pair's ``hired`` steps
+    leave the log (the learned scorer must not learn a hire that was not) and a
+    ``hire_cancelled`` step with the reason, who and when takes their place; the
+    posting gets the place back (a filled posting opens again, a closed one stays
+    closed) and a placed trainee seeks again, in every index.
+    """
+    access.check_role(who, "admin", "counselor")
+    write_lock(session)
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise not_found("录用记录", "placement", placement_id)
+    trainee = session.get(Trainee, placement.trainee_id)
+    posting = session.get(Posting, placement.posting_id)
+    if trainee is None or posting is None:  # foreign keys: cannot happen
+        raise not_found("录用记录", "placement", placement_id)
+    access.check_areas(who, "trainee", trainee.area)
+    session.execute(delete(Interaction).where(
+        Interaction.posting_id == posting.id, Interaction.trainee_id == trainee.id,
+        Interaction.kind == "hired"))
+    session.delete(placement)
+    session.add(Interaction(kind="hire_cancelled", posting_id=posting.id,
+                            trainee_id=trainee.id, actor_id=who.user_id, at=utcnow(),
+                            note=reason.strip()))
+    posting.hired = max(posting.hired - 1, 0)
+    if posting.status == "filled" and posting.hired < posting.headcount:
+        posting.status = "open"
+    if trainee.status == "placed":
+        trainee.status = "seeking"
+    index.note(session, "trainee", [trainee.id])
+    index.note(session, "posting", [posting.id])
+    result = PlacementCancelled(
+        placement_id=placement_id, posting_id=posting.id, trainee_id=trainee.id,
+        trainee_status=trainee.status, posting_status=posting.status,
+        message_zh=f"已撤销学员 {trainee.id} 在岗位 {posting.id} 的录用记录"
+                   f"（学员：{TRAINEE_STATUS[trainee.status]}；岗位：{POSTING_STATUS[posting.status]}）",
+        message_en=f"the hire of trainee {trainee.id} for posting {posting.id} is cancelled "
+                   f"(trainee: {trainee.status}; posting: {posting.status})")
+    session.commit()
+    index.catch_up(session)
+    return result
 
 
 #: The advisory lock (PostgreSQL) of deciding whether a placement is through matching.

@@ -1,0 +1,109 @@
+"""A hire recorded by mistake can be cancelled by staff: the placement leaves the metrics,
+the posting gets its place back, the trainee seeks again, the log says why."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.models import Trainee
+
+H = dict[str, dict[str, str]]
+POSTING = {"title": "数控车工", "requirements": "会数控车床操作", "headcount": 1,
+           "wage_min": 4000, "wage_max": 6000, "area": "达川区", "closes": "2027-06-30"}
+RELAXED = "level_tolerance=7&require_area=false"
+
+
+def _hired(client: TestClient, tokens: H, title: str) -> tuple[str, str, int]:
+    """A new one-place posting, its best candidate hired by the enterprise: (posting,
+    trainee, placement id)."""
+    pid = client.post("/api/v1/postings", json=POSTING | {"title": title},
+                      headers=tokens["enterprise1"]).json()["id"]
+    tid = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&{RELAXED}",
+                     headers=tokens["enterprise1"]).json()["items"][0]["trainee_id"]
+    hire = client.post("/api/v1/placements", headers=tokens["enterprise1"],
+                       json={"posting_id": pid, "trainee_id": tid})
+    assert hire.status_code == 201, hire.text
+    return pid, tid, hire.json()["id"]
+
+
+def _placed(client: TestClient, tokens: H) -> int:
+    return int(client.get("/api/v1/metrics/placement", headers=tokens["admin"])
+               .json()["overall"]["placed"])
+
+
+def test_a_counselor_cancels_a_mistaken_hire_and_everything_is_as_before_it(
+        client: TestClient, tokens: H) -> None:
+    placed_before = _placed(client, tokens)
+    pid, tid, placement = _hired(client, tokens, "数控车工（录错）")
+    posting = client.get(f"/api/v1/postings/{pid}", headers=tokens["counselor"]).json()
+    assert posting["status"] == "filled"
+    trainee = client.get(f"/api/v1/trainees/{tid}", headers=tokens["counselor"]).json()
+    assert trainee["status"] == "placed"
+    counted = _placed(client, tokens) - placed_before  # 0 or 1: the trainee may be in training
+
+    response = client.post(f"/api/v1/placements/{placement}/cancel",
+                           headers=tokens["counselor"], json={"reason": "录入错误：学员未到岗"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["trainee_status"], body["posting_status"]) == ("seeking", "open")
+    assert "已撤销" in body["message_zh"]
+
+    assert client.get(f"/api/v1/placements?trainee_id={tid}",
+                      headers=tokens["counselor"]).json()["total"] == 0
+    assert client.get(f"/api/v1/postings/{pid}", headers=tokens["counselor"]).json()[
+        "status"] == "open"
+    assert client.get(f"/api/v1/trainees/{tid}", headers=tokens["counselor"]).json()[
+        "status"] == "seeking"
+    assert counted in (0, 1)
+    assert _placed(client, tokens) == placed_before  # the hire counts no more
+    # the log: no hire of the pair any more, the cancellation with its reason
+    steps = client.get(f"/api/v1/interactions?posting_id={pid}&trainee_id={tid}",
+                       headers=tokens["counselor"]).json()["items"]
+    kinds = [s["kind"] for s in steps]
+    assert "hired" not in kinds
+    cancelled = [s for s in steps if s["kind"] == "hire_cancelled"]
+    assert len(cancelled) == 1
+    assert cancelled[0]["note"] == "录入错误：学员未到岗"
+    assert cancelled[0]["kind_label"] == "录用已撤销"
+    # both are matched again: the trainee is back on the posting's shortlist
+    again = client.get(f"/api/v1/postings/{pid}/shortlist?k=5&{RELAXED}",
+                       headers=tokens["counselor"]).json()["items"]
+    assert tid in [i["trainee_id"] for i in again]
+    # and the place can be filled again (by the same trainee, now rightly)
+    rehire = client.post("/api/v1/placements", headers=tokens["counselor"],
+                         json={"posting_id": pid, "trainee_id": tid})
+    assert rehire.status_code == 201, rehire.text
+
+
+def test_only_staff_cancel_a_hire_and_only_once(client: TestClient, tokens: H) -> None:
+    _, _, placement = _hired(client, tokens, "数控车工（撤销权限）")
+    url = f"/api/v1/placements/{placement}/cancel"
+    for role in ("enterprise1", "trainee1"):
+        refused = client.post(url, headers=tokens[role], json={"reason": "不想要了"})
+        assert refused.status_code == 403, (role, refused.text)
+    assert client.post(url, headers=tokens["counselor"], json={"reason": "x"}
+                       ).status_code == 422  # a reason of at least two characters
+    assert client.post(url, headers=tokens["counselor"], json={}).status_code == 422
+    assert client.post(url, headers=tokens["admin"], json={"reason": "重复录入"}
+                       ).status_code == 200
+    again = client.post(url, headers=tokens["admin"], json={"reason": "重复录入"})
+    assert again.status_code == 404
+    assert again.json()["error"]["message_zh"].startswith("未找到录用记录")
+
+
+def test_an_area_counselor_cancels_no_hire_of_a_trainee_outside_their_areas(
+        client: TestClient, app: FastAPI, tokens: H) -> None:
+    _, tid, placement = _hired(client, tokens, "数控车工（区域）")
+    areas = client.get("/api/v1/auth/me", headers=tokens["counselor_area"]).json()["areas"]
+    with app.state.sessionmaker() as s:
+        area = s.scalar(select(Trainee.area).where(Trainee.id == tid))
+    url = f"/api/v1/placements/{placement}/cancel"
+    assert area not in areas  # the demo's area counselor has 达州市 only
+    response = client.post(url, headers=tokens["counselor_area"], json={"reason": "录入错误"})
+    assert response.status_code == 403, response.text
+    assert area in response.json()["error"]["message_zh"]
+    # the hire stands: a counselor of every area cancels it
+    assert client.post(url, headers=tokens["counselor"], json={"reason": "录入错误"}
+                       ).status_code == 200
