@@ -34,7 +34,7 @@ __all__ = ["AuditEntry", "Base", "Course", "Enterprise", "IdempotencyKey", "Inde
 
 ROLES = ("admin", "counselor", "enterprise", "trainee")
 INTERACTION_KINDS = ("recommended", "viewed", "shortlisted", "contacted", "interviewed",
-                     "hired", "rejected", "withdrawn")
+                     "hired", "rejected", "withdrawn", "hire_cancelled")
 
 
 def utcnow() -> dt.datetime:
@@ -162,6 +162,8 @@ class Placement(Base):
     through_matching: Mapped[bool] = mapped_column(Boolean, default=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: the trainee's status before the hire: given back if the hire is cancelled
+    previous_status: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class AuditEntry(Base):

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from matcher.personal_data import personal_numbers
 from matcher.schema_tables import MASKED_NAME
@@ -445,10 +445,21 @@ class PlacementPublic(BaseModel):
 PlacementsPublic = Page[PlacementPublic]
 
 
+def _no_numbers_in_reason(value: str) -> str:
+    found = personal_numbers(value)
+    if found:
+        raise ValueError(f"请勿在撤销原因中填写{'、'.join(found)} / no ID or mobile numbers "
+                         "in the reason")
+    return value
+
+
 class PlacementCancel(BaseModel):
-    """Why a hire recorded by mistake is cancelled (kept in the interaction log)."""
+    """Why a hire recorded by mistake is cancelled (kept in the interaction log, shown
+    to staff only)."""
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=2, max_length=200)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
+                                             max_length=200),
+                      AfterValidator(_no_numbers_in_reason)]
 
 
 class PlacementCancelled(BaseModel):

@@ -27,10 +27,12 @@ from api.services.index import MatchIndex
 router = APIRouter(tags=["outcomes"])
 
 
-def _public(e: Interaction) -> InteractionPublic:
+def _public(e: Interaction, who: Principal) -> InteractionPublic:
+    """A step as ``who`` sees it: its note (a cancelled hire's reason) is for staff."""
     return InteractionPublic(id=e.id, kind=e.kind, kind_label=INTERACTION_LABELS[e.kind],
                              posting_id=e.posting_id, trainee_id=e.trainee_id,
-                             actor_id=e.actor_id, at=e.at, note=e.note)
+                             actor_id=e.actor_id, at=e.at,
+                             note=e.note if who.is_staff else None)
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,
@@ -45,7 +47,7 @@ def create_interaction(body: InteractionCreate, session: SessionDep, who: UserDe
     result = outcomes.record(session, index, who, body.kind, body.posting_id, body.trainee_id)
     if isinstance(result, Placement):
         return PlacementPublic.model_validate(result)
-    return _public(result)
+    return _public(result, who)
 
 
 @router.get("/interactions", response_model=InteractionsPublic, dependencies=[FreshLog])
@@ -56,7 +58,7 @@ def list_interactions(session: SessionDep, who: UserDep, paging: PageDep,
                       ) -> InteractionsPublic:
     rows, total = outcomes.list_interactions(session, who, paging, posting_id=posting_id,
                                              trainee_id=trainee_id, kind=kind)
-    return InteractionsPublic(items=[_public(e) for e in rows], total=total,
+    return InteractionsPublic(items=[_public(e, who) for e in rows], total=total,
                               page=paging.page, page_size=paging.page_size)
 
 
@@ -95,7 +97,8 @@ def list_placements(session: SessionDep, who: UserDep, paging: PageDep,
 
 
 @router.post("/placements/{placement_id}/cancel", response_model=PlacementCancelled)
-def cancel_placement(placement_id: Annotated[int, Path(ge=1, le=2**62)], body: PlacementCancel,
+def cancel_placement(placement_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                     body: PlacementCancel,
                      session: SessionDep, who: UserDep, index: IndexDep) -> PlacementCancelled:
     """Cancel a hire recorded by mistake (admin, counselor), with the reason.
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, exists, select, update
+from sqlalchemy import Table, and_, case, delete, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -182,7 +182,8 @@ def hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
         Interaction.posting_id == posting_id, Interaction.trainee_id == trainee_id,
         Interaction.kind == "recommended", Interaction.at <= now).limit(1)) is not None
     placement = Placement(trainee_id=trainee_id, posting_id=posting_id,
-                          through_matching=recommended, actor_id=who.user_id, at=now)
+                          through_matching=recommended, actor_id=who.user_id, at=now,
+                          previous_status=trainee.status)
     session.add(placement)
     session.add(Interaction(kind="hired", posting_id=posting_id, trainee_id=trainee_id,
                             actor_id=who.user_id, at=now))
@@ -206,44 +207,62 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
 
     The placement is deleted, so it counts in no metric; the pair's ``hired`` steps
     leave the log (the learned scorer must not learn a hire that was not) and a
-    ``hire_cancelled`` step with the reason, who and when takes their place; the
-    posting gets the place back (a filled posting opens again, a closed one stays
-    closed) and a placed trainee seeks again, in every index.
+    ``hire_cancelled`` step with the reason, who and when takes their place. The
+    posting gets the place back (one this hire filled opens again; one closed, or
+    marked filled by hand, stays so) and the trainee gets back the status they had
+    before the hire (a withdrawn trainee stays withdrawn), in every index.
+
+    Concurrent hires and cancels: on SQLite the write lock serializes them; on
+    PostgreSQL the placement and trainee rows are locked, the count is lowered by an
+    atomic UPDATE (as :func:`hire` raises it) and a second cancel deletes no row: 404.
     """
     access.check_role(who, "admin", "counselor")
     write_lock(session)
-    placement = session.get(Placement, placement_id)
+    placement = session.get(Placement, placement_id, with_for_update=True)
     if placement is None:
         raise not_found("录用记录", "placement", placement_id)
-    trainee = session.get(Trainee, placement.trainee_id)
-    posting = session.get(Posting, placement.posting_id)
-    if trainee is None or posting is None:  # foreign keys: cannot happen
+    trainee = session.get(Trainee, placement.trainee_id, with_for_update=True)
+    posting_id = placement.posting_id
+    if trainee is None:  # a foreign key: cannot happen
         raise not_found("录用记录", "placement", placement_id)
     access.check_areas(who, "trainee", trainee.area)
+    gone = cast(CursorResult[Any], session.execute(
+        delete(Placement).where(Placement.id == placement_id)
+        .execution_options(synchronize_session=False)))
+    if gone.rowcount != 1:  # cancelled meanwhile
+        session.rollback()
+        raise not_found("录用记录", "placement", placement_id)
+    session.expunge(placement)
     session.execute(delete(Interaction).where(
-        Interaction.posting_id == posting.id, Interaction.trainee_id == trainee.id,
+        Interaction.posting_id == posting_id, Interaction.trainee_id == trainee.id,
         Interaction.kind == "hired"))
-    session.delete(placement)
-    session.add(Interaction(kind="hire_cancelled", posting_id=posting.id,
+    session.add(Interaction(kind="hire_cancelled", posting_id=posting_id,
                             trainee_id=trainee.id, actor_id=who.user_id, at=utcnow(),
-                            note=reason.strip()))
-    posting.hired = max(posting.hired - 1, 0)
-    if posting.status == "filled" and posting.hired < posting.headcount:
-        posting.status = "open"
+                            note=reason))
+    # in the UPDATE, hired and status are the values before it
+    session.execute(
+        update(Posting).where(Posting.id == posting_id, Posting.hired > 0)
+        .values(hired=Posting.hired - 1,
+                status=case((and_(Posting.status == "filled",
+                                  Posting.hired >= Posting.headcount), "open"),
+                            else_=Posting.status))
+        .execution_options(synchronize_session=False))
     if trainee.status == "placed":
-        trainee.status = "seeking"
+        trainee.status = placement.previous_status or "seeking"
     index.note(session, "trainee", [trainee.id])
-    index.note(session, "posting", [posting.id])
-    result = PlacementCancelled(
-        placement_id=placement_id, posting_id=posting.id, trainee_id=trainee.id,
-        trainee_status=trainee.status, posting_status=posting.status,
-        message_zh=f"已撤销学员 {trainee.id} 在岗位 {posting.id} 的录用记录"
-                   f"（学员：{TRAINEE_STATUS[trainee.status]}；岗位：{POSTING_STATUS[posting.status]}）",
-        message_en=f"the hire of trainee {trainee.id} for posting {posting.id} is cancelled "
-                   f"(trainee: {trainee.status}; posting: {posting.status})")
+    index.note(session, "posting", [posting_id])
     session.commit()
+    posting_status = session.scalar(select(Posting.status).where(Posting.id == posting_id))
     index.catch_up(session)
-    return result
+    status = posting_status or ""
+    return PlacementCancelled(
+        placement_id=placement_id, posting_id=posting_id, trainee_id=trainee.id,
+        trainee_status=trainee.status, posting_status=status,
+        message_zh=f"已撤销学员 {trainee.id} 在岗位 {posting_id} 的录用记录（学员："
+                   f"{TRAINEE_STATUS.get(trainee.status, trainee.status)}；岗位："
+                   f"{POSTING_STATUS.get(status, status)}）",
+        message_en=f"the hire of trainee {trainee.id} for posting {posting_id} is cancelled "
+                   f"(trainee: {trainee.status}; posting: {status})")
 
 
 #: The advisory lock (PostgreSQL) of deciding whether a placement is through matching.

@@ -3,11 +3,14 @@ the posting gets its place back, the trainee seeks again, the log says why."""
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from api.models import Trainee
+from api.models import Interaction, Posting, Trainee
+from tests.api.conftest import login
 
 H = dict[str, dict[str, str]]
 POSTING = {"title": "数控车工", "requirements": "会数控车床操作", "headcount": 1,
@@ -107,3 +110,84 @@ def test_an_area_counselor_cancels_no_hire_of_a_trainee_outside_their_areas(
     # the hire stands: a counselor of every area cancels it
     assert client.post(url, headers=tokens["counselor"], json={"reason": "录入错误"}
                        ).status_code == 200
+
+
+def test_a_withdrawn_trainee_hired_by_mistake_is_withdrawn_again(
+        client: TestClient, tokens: H) -> None:
+    pid = client.post("/api/v1/postings", json=POSTING | {"title": "数控车工（已退出）"},
+                      headers=tokens["enterprise1"]).json()["id"]
+    tid = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&{RELAXED}",
+                     headers=tokens["counselor"]).json()["items"][0]["trainee_id"]
+    left = client.patch(f"/api/v1/trainees/{tid}", headers=tokens["counselor"],
+                        json={"status": "withdrawn"})
+    assert left.status_code == 200, left.text
+    hire = client.post("/api/v1/placements", headers=tokens["counselor"],
+                       json={"posting_id": pid, "trainee_id": tid})
+    assert hire.status_code == 201, hire.text
+    assert "withdrawn" in [w["code"] for w in hire.json()["warnings"]]
+    cancel = client.post(f"/api/v1/placements/{hire.json()['id']}/cancel",
+                         headers=tokens["counselor"], json={"reason": "学员已退出，误录"})
+    assert cancel.status_code == 200, cancel.text
+    assert cancel.json()["trainee_status"] == "withdrawn"
+    assert client.get(f"/api/v1/trainees/{tid}", headers=tokens["counselor"]).json()[
+        "status"] == "withdrawn"
+    # so not recommended again
+    again = client.get(f"/api/v1/postings/{pid}/shortlist?k=20&{RELAXED}",
+                       headers=tokens["counselor"]).json()["items"]
+    assert tid not in [i["trainee_id"] for i in again]
+
+
+def test_a_posting_marked_filled_by_hand_stays_filled(client: TestClient, tokens: H) -> None:
+    pid = client.post("/api/v1/postings", headers=tokens["enterprise1"], json=POSTING | {
+        "title": "数控车工（手工招满）", "headcount": 3}).json()["id"]
+    tid = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&{RELAXED}",
+                     headers=tokens["counselor"]).json()["items"][0]["trainee_id"]
+    marked = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
+                          json={"status": "filled"})
+    assert marked.status_code == 200, marked.text
+    hire = client.post("/api/v1/placements", headers=tokens["counselor"],
+                       json={"posting_id": pid, "trainee_id": tid})
+    assert hire.status_code == 201, hire.text
+    cancel = client.post(f"/api/v1/placements/{hire.json()['id']}/cancel",
+                         headers=tokens["counselor"], json={"reason": "录入错误"})
+    assert cancel.status_code == 200, cancel.text
+    assert cancel.json()["posting_status"] == "filled"
+
+
+def test_the_reason_is_checked_and_shown_to_staff_only(client: TestClient, tokens: H) -> None:
+    pid, tid, placement = _hired(client, tokens, "数控车工（原因）")
+    url = f"/api/v1/placements/{placement}/cancel"
+    for reason in ("   ", " 错 ", "学员手机 13812345678 停机"):
+        refused = client.post(url, headers=tokens["counselor"], json={"reason": reason})
+        assert refused.status_code == 422, (reason, refused.text)
+    assert client.post(url, headers=tokens["counselor"], json={"reason": "  录入错误  "}
+                       ).status_code == 200
+    query = f"/api/v1/interactions?posting_id={pid}&trainee_id={tid}&kind=hire_cancelled"
+    staff = client.get(query, headers=tokens["counselor"]).json()["items"]
+    assert [s["note"] for s in staff] == ["录入错误"]
+    enterprise = client.get(query, headers=tokens["enterprise1"]).json()["items"]
+    assert len(enterprise) == 1 and enterprise[0]["note"] is None
+
+
+def test_two_cancels_of_one_hire_at_once_cancel_it_once(store_app: FastAPI) -> None:
+    """On each store (PostgreSQL too): one cancel succeeds, the other finds nothing."""
+    client = TestClient(store_app)
+    tokens = {name: login(client, name) for name in ("enterprise1", "counselor", "admin")}
+    pid, _, placement = _hired(client, tokens, "数控车工（并发撤销）")
+    results: list[int] = []
+
+    def cancel(who: str) -> None:
+        results.append(client.post(f"/api/v1/placements/{placement}/cancel",
+                                   headers=tokens[who], json={"reason": "录入错误"}).status_code)
+
+    threads = [threading.Thread(target=cancel, args=(who,)) for who in ("counselor", "admin")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [200, 404]
+    with store_app.state.sessionmaker() as s:
+        posting = s.get(Posting, pid)
+        assert posting is not None and (posting.hired, posting.status) == (0, "open")
+        assert s.scalar(select(func.count()).select_from(Interaction).where(
+            Interaction.posting_id == pid, Interaction.kind == "hire_cancelled")) == 1

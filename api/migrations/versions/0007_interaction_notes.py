@@ -1,4 +1,5 @@
-"""a note on an interaction: why a hire recorded by mistake was cancelled
+"""a note on an interaction (why a hire recorded by mistake was cancelled) and the
+trainee's status before a hire (given back when it is cancelled)
 
 Revision ID: 0007
 Revises: 0006
@@ -19,8 +20,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("interactions") as batch:
         batch.add_column(sa.Column("note", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("placements") as batch:
+        batch.add_column(sa.Column("previous_status", sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("placements") as batch:
+        batch.drop_column("previous_status")
     with op.batch_alter_table("interactions") as batch:
         batch.drop_column("note")
