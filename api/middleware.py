@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import balance
 from api.db import write_lock
 from api.errors import error_body
 from api.models import IdempotencyKey
@@ -57,6 +58,9 @@ class KeepAliveLimit:
 
     Requests are counted per client address (host and port): the address of a closed
     connection can come back for a new one, which then closes a little sooner.
+
+    A worker holding more connections than an even share closes the excess the same
+    way, at once, whatever their count (:mod:`api.balance`).
     """
 
     def __init__(self, app: ASGIApp, max_requests: int) -> None:
@@ -66,17 +70,24 @@ class KeepAliveLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if scope["type"] != "http" or not self.max_requests or client is None:
+        if scope["type"] != "http" or client is None:
             await self.app(scope, receive, send)
             return
-        key = tuple(client)
-        served = self._served.pop(key, 0) + 1
-        if served < self.max_requests:
-            if len(self._served) >= 10_000:  # addresses of connections long closed
-                self._served.clear()
-            self._served[key] = served
-            await self.app(scope, receive, send)
-            return
+        share = balance.current()
+        # this worker holds more than its share of connections: move this one
+        moved = share is not None and share.take()
+        if not moved:
+            if not self.max_requests:
+                await self.app(scope, receive, send)
+                return
+            key = tuple(client)
+            served = self._served.pop(key, 0) + 1
+            if served < self.max_requests:
+                if len(self._served) >= 10_000:  # addresses of connections long closed
+                    self._served.clear()
+                self._served[key] = served
+                await self.app(scope, receive, send)
+                return
 
         async def closing_send(message: Message) -> None:
             if message["type"] == "http.response.start":

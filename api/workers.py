@@ -10,7 +10,9 @@ throughput. Here each worker binds its own socket to the port with ``SO_REUSEPOR
 the kernel spreads new connections over the workers that listen (gunicorn's
 ``--reuse-port``, nginx's ``reuseport``). A worker starts listening only once its
 application has started (its index built), so no connection waits on a worker that is
-still starting. One that dies is replaced, after a growing delay if it keeps dying soon
+still starting. The kernel's spread is by a hash, even only on average: the workers
+also share their counts of open connections and move the excess (:mod:`api.balance`).
+One that dies is replaced, after a growing delay if it keeps dying soon
 after it started; a first worker that dies before it has started stops the server.
 
 Linux only: elsewhere :func:`reuse_port_supported` is false and the CLI uses uvicorn's
@@ -26,11 +28,15 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import MutableSequence
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from types import FrameType
 
 import uvicorn
+
+from api import balance
+from api.balance import ConnectionShare
 
 __all__ = ["STARTUP_FAILURE", "restart_delay", "reuse_port_supported", "run_workers"]
 
@@ -67,21 +73,32 @@ def _socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
 class _Server(uvicorn.Server):
     """A uvicorn server that says when it has started (its application's start-up done,
     its socket listening): it sets a byte of shared memory the supervisor reads without
-    a lock (a worker killed at any moment can leave no lock held)."""
+    a lock (a worker killed at any moment can leave no lock held). Ten times a second
+    it publishes its open connections to the other workers (:mod:`api.balance`)."""
 
-    def __init__(self, config: uvicorn.Config, ready: Synchronized[int]) -> None:
+    def __init__(self, config: uvicorn.Config, ready: Synchronized[int],
+                 share: ConnectionShare | None = None) -> None:
         super().__init__(config)
         self._ready = ready
+        self._share = share
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started:
             self._ready.value = 1
 
+    async def on_tick(self, counter: int) -> bool:
+        if self._share is not None and self.started:
+            self._share.tick(len(self.server_state.connections))
+        return await super().on_tick(counter)
 
-def _worker(host: str, port: int, log_level: str, app: str, ready: Synchronized[int]
-            ) -> None:
-    """One worker process: its own socket on the port, bound now, listening once started."""
+
+def _worker(host: str, port: int, log_level: str, app: str, ready: Synchronized[int],
+            counts: MutableSequence[int] | None = None, slot: int = 0) -> None:
+    """One worker process: its own socket on the port, bound now, listening once started;
+    ``counts``: the workers' open connections, this one's at ``slot``."""
+    share = ConnectionShare(counts, slot) if counts is not None else None
+    balance.install(share)
     try:
         sock = _socket(host, port, reuse_port=True)
     except OSError as exc:  # taken meanwhile by a server of its own: every retry would fail
@@ -89,7 +106,7 @@ def _worker(host: str, port: int, log_level: str, app: str, ready: Synchronized[
         sys.exit(STARTUP_FAILURE)
     config = uvicorn.Config(app, factory=True, host=host, port=port, log_level=log_level,
                             proxy_headers=False)  # the app applies them (api.app)
-    _Server(config, ready).run(sockets=[sock])
+    _Server(config, ready, share).run(sockets=[sock])
 
 
 @dataclass
@@ -150,10 +167,14 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
     # Set by the handler, read by the loop: a plain flag (an Event's lock, taken by a
     # handler that interrupts the loop's own wait on it, could deadlock).
     stopping: list[int] = []
+    # each worker's open connections (api.balance), written by that worker only
+    counts: MutableSequence[int] = context.RawArray("i", workers)
 
     def start(number: int, quick_exits: int = 0, *, replacement: bool = False) -> _Worker:
         ready: Synchronized[int] = context.Value("b", 0, lock=False)  # type: ignore[assignment]
-        process = context.Process(target=_worker, args=(host, port, log_level, app, ready),
+        counts[number] = 0  # a replacement starts with none
+        process = context.Process(target=_worker, args=(host, port, log_level, app, ready,
+                                                        counts, number),
                                   name=f"talentmatch-worker-{number}")
         process.start()
         return _Worker(process, ready, quick_exits, replacement)
@@ -194,6 +215,7 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
                             f"after {ran:.1f} s" if worker.started else "while starting",
                             delay)
                 worker.restart_at = now + delay
+                counts[number] = 0  # its connections died with it
     finally:
         for worker in pool:
             if worker.process.is_alive():

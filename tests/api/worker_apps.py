@@ -62,3 +62,19 @@ def dies_then_cannot_start() -> Starlette:
         yield
 
     return Starlette(lifespan=lifespan)
+
+
+def reports_its_pid() -> Starlette:
+    """Answers ``GET /pid`` with its process id, behind the service's connection limit
+    (:class:`api.middleware.KeepAliveLimit`, which moves connections between workers)."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from api.middleware import KeepAliveLimit
+
+    async def pid(_request: object) -> PlainTextResponse:
+        return PlainTextResponse(str(os.getpid()))
+
+    app = Starlette(routes=[Route("/pid", pid)])
+    app.add_middleware(KeepAliveLimit, max_requests=0)
+    return app
