@@ -76,7 +76,9 @@ class KeepAliveLimit:
         share = balance.current()
         # this worker holds more than its share of connections: move this one
         moved = share is not None and share.take()
-        if not moved:
+        if moved:
+            self._served.pop(tuple(client), None)
+        else:
             if not self.max_requests:
                 await self.app(scope, receive, send)
                 return
@@ -96,7 +98,11 @@ class KeepAliveLimit:
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
-        await self.app(scope, receive, closing_send)
+        try:
+            await self.app(scope, receive, closing_send)
+        finally:
+            if moved and share is not None:
+                share.moved()
 
 
 class BodyLimit:

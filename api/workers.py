@@ -81,6 +81,8 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self._ready = ready
         self._share = share
+        if share is not None:
+            share.connections = lambda: len(self.server_state.connections)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
@@ -167,12 +169,13 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
     # Set by the handler, read by the loop: a plain flag (an Event's lock, taken by a
     # handler that interrupts the loop's own wait on it, could deadlock).
     stopping: list[int] = []
-    # each worker's open connections (api.balance), written by that worker only
-    counts: MutableSequence[int] = context.RawArray("i", workers)
+    # each worker's open connections (api.balance), written by that worker only once
+    # it listens; -1 while it does not (starting, or dead)
+    counts: MutableSequence[int] = context.RawArray("i", [-1] * workers)
 
     def start(number: int, quick_exits: int = 0, *, replacement: bool = False) -> _Worker:
         ready: Synchronized[int] = context.Value("b", 0, lock=False)  # type: ignore[assignment]
-        counts[number] = 0  # a replacement starts with none
+        counts[number] = -1  # not listening yet
         process = context.Process(target=_worker, args=(host, port, log_level, app, ready,
                                                         counts, number),
                                   name=f"talentmatch-worker-{number}")
@@ -215,7 +218,7 @@ def run_workers(workers: int, host: str, port: int, *, log_level: str = "info",
                             f"after {ran:.1f} s" if worker.started else "while starting",
                             delay)
                 worker.restart_at = now + delay
-                counts[number] = 0  # its connections died with it
+                counts[number] = -1  # not listening: no share of the connections
     finally:
         for worker in pool:
             if worker.process.is_alive():

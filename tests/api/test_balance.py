@@ -28,11 +28,37 @@ def test_a_worker_over_an_even_share_closes_the_excess() -> None:
     assert counts == [13, 5, 2]
     assert other.tick(5) == 0 and third.tick(2) == 0
     assert [mine.take() for _ in range(8)] == [True] * 6 + [False] * 2
+    assert mine.moving == 6
+    # a tick while their responses run: they are leaving, not moved again
+    assert mine.tick(13) == 0 and counts[0] == 7
+    for _ in range(6):
+        mine.moved()
     counts[1:] = [9, 4]  # the six moved reconnected to the others
     assert mine.tick(7) == 0 and not mine.take()  # at its share: nothing moves
     assert not other.take()
     with pytest.raises(ValueError, match="slot 3"):
         ConnectionShare(counts, 3)
+
+
+def test_no_connection_moves_once_clients_left_since_the_tick() -> None:
+    counts = [0, 2]
+    mine = ConnectionShare(counts, 0)
+    open_now = [10]
+    mine.connections = lambda: open_now[0]
+    assert mine.tick(10) == 4  # 12 connections: 6 each
+    assert mine.take()
+    open_now[0] = 5  # then most of its clients went away
+    assert not mine.take()
+
+
+def test_a_worker_not_listening_has_no_share() -> None:
+    """While the other worker starts (or waits to be replaced), the one listening holds
+    every connection without moving any: they would only come back to it."""
+    counts = [0, -1]
+    alone = ConnectionShare(counts, 0)
+    assert alone.tick(20) == 0 and not alone.take()
+    counts[1] = 0  # the other listens now
+    assert alone.tick(20) == 10
 
 
 @pytest.fixture
@@ -63,6 +89,7 @@ def test_the_excess_is_closed_after_its_response(installed: ConnectionShare) -> 
         answers = [client.get("/ping") for _ in range(4)]
     assert [r.status_code for r in answers] == [200] * 4  # every request is answered
     assert [r.headers.get("connection") for r in answers] == ["close", "close", None, None]
+    assert installed.moving == 0  # both responses done
 
 
 def test_a_single_process_moves_nothing() -> None:
