@@ -4,6 +4,7 @@ the posting gets its place back, the trainee seeks again, the log says why."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -112,20 +113,30 @@ def test_an_area_counselor_cancels_no_hire_of_a_trainee_outside_their_areas(
                        ).status_code == 200
 
 
-def test_a_withdrawn_trainee_hired_by_mistake_is_withdrawn_again(
-        client: TestClient, tokens: H) -> None:
-    pid = client.post("/api/v1/postings", json=POSTING | {"title": "数控车工（已退出）"},
-                      headers=tokens["enterprise1"]).json()["id"]
+def _hired_after(client: TestClient, tokens: H, change: tuple[str, dict[str, str]],
+                 **posting: object) -> tuple[str, str, dict[str, Any]]:
+    """A new posting's best candidate, hired by the counselor after one ``change`` (a
+    PATCH of ``{pid}``/``{tid}`` in its path): (posting, trainee, the hire's answer)."""
+    pid = client.post("/api/v1/postings", headers=tokens["enterprise1"],
+                      json=POSTING | posting).json()["id"]
     tid = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&{RELAXED}",
                      headers=tokens["counselor"]).json()["items"][0]["trainee_id"]
-    left = client.patch(f"/api/v1/trainees/{tid}", headers=tokens["counselor"],
-                        json={"status": "withdrawn"})
-    assert left.status_code == 200, left.text
+    changed = client.patch(change[0].format(pid=pid, tid=tid), headers=tokens["counselor"],
+                           json=change[1])
+    assert changed.status_code == 200, changed.text
     hire = client.post("/api/v1/placements", headers=tokens["counselor"],
                        json={"posting_id": pid, "trainee_id": tid})
     assert hire.status_code == 201, hire.text
-    assert "withdrawn" in [w["code"] for w in hire.json()["warnings"]]
-    cancel = client.post(f"/api/v1/placements/{hire.json()['id']}/cancel",
+    return pid, tid, hire.json()
+
+
+def test_a_withdrawn_trainee_hired_by_mistake_is_withdrawn_again(
+        client: TestClient, tokens: H) -> None:
+    pid, tid, hire = _hired_after(client, tokens, ("/api/v1/trainees/{tid}",
+                                                   {"status": "withdrawn"}),
+                                  title="数控车工（已退出）")
+    assert "withdrawn" in [w["code"] for w in hire["warnings"]]
+    cancel = client.post(f"/api/v1/placements/{hire['id']}/cancel",
                          headers=tokens["counselor"], json={"reason": "学员已退出，误录"})
     assert cancel.status_code == 200, cancel.text
     assert cancel.json()["trainee_status"] == "withdrawn"
@@ -138,17 +149,9 @@ def test_a_withdrawn_trainee_hired_by_mistake_is_withdrawn_again(
 
 
 def test_a_posting_marked_filled_by_hand_stays_filled(client: TestClient, tokens: H) -> None:
-    pid = client.post("/api/v1/postings", headers=tokens["enterprise1"], json=POSTING | {
-        "title": "数控车工（手工招满）", "headcount": 3}).json()["id"]
-    tid = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&{RELAXED}",
-                     headers=tokens["counselor"]).json()["items"][0]["trainee_id"]
-    marked = client.patch(f"/api/v1/postings/{pid}", headers=tokens["counselor"],
-                          json={"status": "filled"})
-    assert marked.status_code == 200, marked.text
-    hire = client.post("/api/v1/placements", headers=tokens["counselor"],
-                       json={"posting_id": pid, "trainee_id": tid})
-    assert hire.status_code == 201, hire.text
-    cancel = client.post(f"/api/v1/placements/{hire.json()['id']}/cancel",
+    _, _, hire = _hired_after(client, tokens, ("/api/v1/postings/{pid}", {"status": "filled"}),
+                              title="数控车工（手工招满）", headcount=3)
+    cancel = client.post(f"/api/v1/placements/{hire['id']}/cancel",
                          headers=tokens["counselor"], json={"reason": "录入错误"})
     assert cancel.status_code == 200, cancel.text
     assert cancel.json()["posting_status"] == "filled"
