@@ -155,6 +155,9 @@ class Interaction(Base):
 
 class Placement(Base):
     __tablename__ = "placements"
+    # ids never used twice (SQLite would give a deleted, highest id again): a repeated
+    # cancel of a cancelled hire must not cancel the next one
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     trainee_id: Mapped[str] = mapped_column(ForeignKey("trainees.id"), unique=True)

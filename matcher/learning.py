@@ -1,12 +1,14 @@
 """Learning a scorer from logged outcomes, and choosing which scorer serves.
 
 :func:`outcome_labels` turns an interaction log (recommended, viewed, applied,
-interviewed, hired, rejected) into labelled pairs: a hire is a positive, an interview
-that did not end in a hire a weaker positive (weight 0.3), any other recommended pair
-a negative. :func:`train_scorer` fits a :class:`~matcher.scoring.LearnedScorer` on the
-pairs of some postings and evaluates it on the pairs of *other* postings (no posting on
-both sides), next to the weighted scorer on the same pairs. :func:`choose_scorer` says
-which scorer should serve, and why, in a sentence a bureau can read.
+interviewed, hired, rejected; rows in the order they happened) into labelled pairs: a
+hire is a positive — unless a ``hire_cancelled`` of its pair follows it (recorded by
+mistake) — an interview that did not end in a hire a weaker positive (weight 0.3), any
+other recommended pair a negative. :func:`train_scorer` fits a
+:class:`~matcher.scoring.LearnedScorer` on the pairs of some postings and evaluates it
+on the pairs of *other* postings (no posting on both sides), next to the weighted scorer
+on the same pairs. :func:`choose_scorer` says which scorer should serve, and why, in a
+sentence a bureau can read.
 """
 
 from __future__ import annotations
@@ -76,12 +78,32 @@ def outcome_labels(log: pd.DataFrame) -> pd.DataFrame:
     events = log["event"].astype(str).to_numpy()
     out = pairs[events == "recommended"].drop_duplicates().reset_index(drop=True)
     keys = pd.MultiIndex.from_frame(out)
-    is_hired = keys.isin(pd.MultiIndex.from_frame(pairs[events == "hired"]))
+    is_hired = keys.isin(pd.MultiIndex.from_frame(_hires(pairs, events)))
     is_interviewed = keys.isin(pd.MultiIndex.from_frame(pairs[events == "interviewed"]))
     is_interviewed &= ~is_hired
     out["label"] = (is_hired | is_interviewed).astype(int)
     out["weight"] = np.where(is_interviewed, _INTERVIEW_WEIGHT, 1.0)
     return out
+
+
+def _hires(pairs: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:
+    """The pairs hired: a ``hired`` event not followed, later in the log, by a
+    ``hire_cancelled`` of its pair (a hire recorded by mistake, then cancelled).
+
+    >>> log = pd.DataFrame({"posting_id": ["p", "p", "q", "q", "q"],
+    ...                     "trainee_id": ["a", "a", "b", "b", "b"]})
+    >>> _hires(log, np.array(["hired", "hire_cancelled", "hired", "hire_cancelled",
+    ...                       "hired"])).to_dict("records")
+    [{'posting_id': 'q', 'trainee_id': 'b'}]
+    """
+    frame = pairs.assign(position=np.arange(len(pairs)))
+    hires = frame[events == "hired"]
+    cancels = frame[events == "hire_cancelled"]
+    if len(cancels) and len(hires):
+        last = cancels.groupby(["posting_id", "trainee_id"])["position"].max()
+        cancelled = hires.join(last.rename("cancelled_at"), on=["posting_id", "trainee_id"])
+        hires = hires[~(cancelled["cancelled_at"] > cancelled["position"])]
+    return hires[["posting_id", "trainee_id"]]
 
 
 def train_scorer(matcher: Matcher, log: pd.DataFrame, *, test_size: float = 0.25,

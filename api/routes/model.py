@@ -44,8 +44,9 @@ def train(session: SessionDep, who: UserDep, index: IndexDep, settings: Settings
           ) -> TrainResult:
     """Train the learned scorer on the logged outcomes; it serves only if it is better."""
     access.check_role(who, "admin")
+    # in the order the steps happened: a hire_cancelled undoes the hire before it
     rows = session.execute(select(Interaction.kind, Interaction.posting_id,
-                                  Interaction.trainee_id)).all()
+                                  Interaction.trainee_id).order_by(Interaction.id)).all()
     log = pd.DataFrame(rows, columns=["event", "posting_id", "trainee_id"])
     try:
         with index.lock:

@@ -205,9 +205,11 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
     """Cancel a hire recorded by mistake (staff only; a counselor limited to areas, for
     trainees of those areas), in one transaction.
 
-    The placement is deleted, so it counts in no metric; the pair's ``hired`` steps
-    leave the log (the learned scorer must not learn a hire that was not) and a
-    ``hire_cancelled`` step with the reason, who and when takes their place. The
+    The placement is deleted, so it counts in no metric; the log keeps the ``hired``
+    step (who recorded it, when) and adds a ``hire_cancelled`` step with the reason, who
+    and when — which the learned scorer reads as undoing that hire
+    (:func:`matcher.learning.outcome_labels`). Placement ids are never used twice, so a
+    repeated cancel of this one finds nothing (404), never another hire. The
     posting gets the place back (one this hire filled opens again; one closed, or
     marked filled by hand, stays so) and the trainee gets back the status they had
     before the hire (a withdrawn trainee stays withdrawn), in every index.
@@ -233,9 +235,6 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
         session.rollback()
         raise not_found("录用记录", "placement", placement_id)
     session.expunge(placement)
-    session.execute(delete(Interaction).where(
-        Interaction.posting_id == posting_id, Interaction.trainee_id == trainee.id,
-        Interaction.kind == "hired"))
     session.add(Interaction(kind="hire_cancelled", posting_id=posting_id,
                             trainee_id=trainee.id, actor_id=who.user_id, at=utcnow(),
                             note=reason))

@@ -66,7 +66,9 @@ def test_a_counselor_cancels_a_mistaken_hire_and_everything_is_as_before_it(
     steps = client.get(f"/api/v1/interactions?posting_id={pid}&trainee_id={tid}",
                        headers=tokens["counselor"]).json()["items"]
     kinds = [s["kind"] for s in steps]
-    assert "hired" not in kinds
+    # the history keeps who recorded the hire, then the cancellation
+    assert kinds[-2:] == ["hired", "hire_cancelled"]
+    assert steps[-2]["actor_id"] is not None
     cancelled = [s for s in steps if s["kind"] == "hire_cancelled"]
     assert len(cancelled) == 1
     assert cancelled[0]["note"] == "录入错误：学员未到岗"
@@ -194,3 +196,19 @@ def test_two_cancels_of_one_hire_at_once_cancel_it_once(store_app: FastAPI) -> N
         assert posting is not None and (posting.hired, posting.status) == (0, "open")
         assert s.scalar(select(func.count()).select_from(Interaction).where(
             Interaction.posting_id == pid, Interaction.kind == "hire_cancelled")) == 1
+
+
+def test_a_cancelled_hire_s_id_is_never_given_to_another(client: TestClient,
+                                                         tokens: H) -> None:
+    """A repeated cancel (a double click, a retry, an old list) finds nothing: it never
+    cancels the hire recorded after the first cancel."""
+    _, _, first = _hired(client, tokens, "数控车工（编号一）")
+    url = f"/api/v1/placements/{first}/cancel"
+    assert client.post(url, headers=tokens["counselor"], json={"reason": "录入错误"}
+                       ).status_code == 200
+    _, tid, second = _hired(client, tokens, "数控车工（编号二）")
+    assert second > first
+    again = client.post(url, headers=tokens["counselor"], json={"reason": "录入错误"})
+    assert again.status_code == 404
+    assert client.get(f"/api/v1/placements?trainee_id={tid}", headers=tokens["counselor"]
+                      ).json()["total"] == 1
