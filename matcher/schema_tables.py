@@ -241,7 +241,7 @@ def _choice(name: str, label: str, pairs: Mapping[str, str]) -> Column:
 _ID = Check(_regex(r"[A-Za-z0-9_-]{1,32}"), "编号只能含字母、数字、-、_（最多32位）",
             "ids are 1–32 letters, digits, - or _")
 _AREA = Check(_within(_areas), "不是达州的县（市、区）或开发区", "not an area of Dazhou")
-_DATE_ORDER = ("早于开始日期", "is before the start date")
+_DATE_ORDER = ("结业日期早于开班日期", "the end date is before the start date")
 _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "enterprises": ("企业", "enterprise_id", (
         Column("enterprise_id", "企业编号", checks=(_ID,)),
