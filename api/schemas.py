@@ -19,14 +19,15 @@ Text = Annotated[str, Field(max_length=2000)]
 Wage = Annotated[int, Field(ge=1000, le=100_000)]
 
 
-def _without_personal_numbers(value: str) -> str:
-    found = personal_numbers(value)
-    if found:
-        raise ValueError(
-            f"请勿在此填写{'、'.join(found)}（此栏会展示给企业）；联系电话请填在“联系电话”一栏 / "
-            "no ID or mobile numbers here (this text is shown to enterprises); a phone "
-            "number goes in contact")
-    return value
+def _no_personal_numbers(zh: str, en: str) -> AfterValidator:
+    """A validator refusing ID and mobile numbers in a text; ``zh`` names what was found
+    by ``{found}``."""
+    def check(value: str) -> str:
+        found = personal_numbers(value)
+        if found:
+            raise ValueError(f"{zh.format(found='、'.join(found))} / {en}")
+        return value
+    return AfterValidator(check)
 
 
 def _masked(value: str) -> str:
@@ -37,7 +38,10 @@ def _masked(value: str) -> str:
 
 
 #: A trainee's text that enterprises read (skills, certificates): no personal numbers.
-ShownText = Annotated[str, Field(max_length=2000), AfterValidator(_without_personal_numbers)]
+ShownText = Annotated[str, Field(max_length=2000), _no_personal_numbers(
+    "请勿在此填写{found}（此栏会展示给企业）；联系电话请填在“联系电话”一栏",
+    "no ID or mobile numbers here (this text is shown to enterprises); a phone number goes "
+    "in contact")]
 MaskedName = Annotated[str, Field(min_length=1, max_length=20, examples=["张*"]),
                        AfterValidator(_masked)]
 
@@ -445,21 +449,14 @@ class PlacementPublic(BaseModel):
 PlacementsPublic = Page[PlacementPublic]
 
 
-def _no_numbers_in_reason(value: str) -> str:
-    found = personal_numbers(value)
-    if found:
-        raise ValueError(f"请勿在撤销原因中填写{'、'.join(found)} / no ID or mobile numbers "
-                         "in the reason")
-    return value
-
-
 class PlacementCancel(BaseModel):
     """Why a hire recorded by mistake is cancelled (kept in the interaction log, shown
     to staff only)."""
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
                                              max_length=200),
-                      AfterValidator(_no_numbers_in_reason)]
+                      _no_personal_numbers("请勿在撤销原因中填写{found}",
+                                           "no ID or mobile numbers in the reason")]
 
 
 class PlacementCancelled(BaseModel):

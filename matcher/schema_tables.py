@@ -140,9 +140,9 @@ class TableSchema:
         for col in self.columns:
             choices = "、".join(f"{label}（{code}）" for code, label in (col.choices or {}).items())
             rules = ["不可重复"] if col.unique or col.name == self.key else []
-            # a choice column's own check repeats its choices
-            rules += [c.reason_zh for c in col.checks if not (choices and c.reason_zh.startswith(
-                "取值须为"))]
+            # a choice column's own check (_enum) repeats its choices
+            listed = _enum(col.choices).reason_zh if col.choices else None
+            rules += [c.reason_zh for c in col.checks if c.reason_zh != listed]
             rows.append({"列名": col.label, "英文列名": col.name,
                          "必填": "是" if col.required else "否",
                          "类型": types.get(col.dtype, col.dtype), "可选值": choices,

@@ -103,5 +103,7 @@ def cancel_placement(placement_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     """Cancel a hire recorded by mistake (admin, counselor), with the reason.
 
     The placement leaves every metric, the posting gets its place back, the trainee
-    seeks again; the log keeps a ``hire_cancelled`` step with the reason."""
+    gets back their status from before the hire; the log keeps the ``hired`` step and
+    adds a ``hire_cancelled`` step with the reason (shown to staff only). A cancelled
+    hire's id is never given to another: a repeated cancel gets 404."""
     return outcomes.cancel_hire(session, index, who, placement_id, body.reason)

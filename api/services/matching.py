@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import Table, and_, bindparam, insert, or_, select
@@ -52,11 +52,11 @@ _TRAINEES = Trainee.__table__.c
 _INTERACTION = _INTERACTIONS.c
 #: The kinds of interaction that end a pair: it is not recommended again.
 ENDED = ("rejected", "withdrawn")
-#: What the log already holds of a posting's (a trainee's) pairs: the ended ones, left
+#: What the log already holds of a posting's (a trainee's, a plan's) pairs: the ended ones, left
 #: out, and the ones already recommended, not logged again. (``or_`` of equalities, not
 #: ``in_``: an IN list is expanded anew at each execution.)
-_LOGGED = (*ENDED, "recommended")
-_IS_LOGGED = or_(*(_INTERACTION.kind == kind for kind in _LOGGED))
+LOGGED = (*ENDED, "recommended")
+_IS_LOGGED = or_(*(_INTERACTION.kind == kind for kind in LOGGED))
 #: The posting and what the log holds of its pairs, in one query: a row per (trainee,
 #: kind) logged, or one row with neither.
 _POSTING_AND_LOGGED = select(
@@ -75,14 +75,18 @@ _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      ).where(_TRAINEES.id.in_(bindparam("ids", expanding=True)))
 
 
-def _split(logged: Iterable[tuple[str | None, str | None]]) -> tuple[set[str], set[str]]:
-    """(other side's id, kind) rows of :data:`_LOGGED` kinds: the ids ended, those
-    recommended (a row of ``None`` s, from an outer join, is neither)."""
-    ended: set[str] = set()
-    recommended: set[str] = set()
-    for other, kind in logged:
-        if other is not None:
-            (recommended if kind == "recommended" else ended).add(other)
+K = TypeVar("K")
+
+
+def split_logged(logged: Iterable[tuple[K | None, str | None]]) -> tuple[set[K], set[K]]:
+    """(key, kind) rows of :data:`LOGGED` kinds — a key being the other side's id, or a
+    (posting, trainee) pair: the keys ended, those recommended (a row of ``None`` s,
+    from an outer join, is neither)."""
+    ended: set[K] = set()
+    recommended: set[K] = set()
+    for key, kind in logged:
+        if key is not None:
+            (recommended if kind == "recommended" else ended).add(key)
     return ended, recommended
 
 
@@ -138,7 +142,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                                          k=k, scorer=scorer, items=[], relaxations=[],
                                          notices=_posting_notices(posting.status))
     filters = Filters(level_tolerance=level_tolerance, require_area=require_area, areas=areas)
-    ended, logged = _split((r.trainee_id, r.kind) for r in rows)
+    ended, logged = split_logged((r.trainee_id, r.kind) for r in rows)
 
     def ranked(filters: Filters) -> list[Recommendation]:
         return [r for r in index.shortlist(posting_id, k + len(ended), filters)
@@ -206,7 +210,7 @@ def suggestions(session: Session, index: MatchIndex, who: Principal, trainee_id:
         items: list[SuggestionItem] = []
         unlocks: list[Any] = []
     else:
-        ended, logged = _split(session.connection().execute(
+        ended, logged = split_logged(session.connection().execute(
             _LOGGED_FOR_TRAINEE, {"trainee_id": trainee_id}).all())
         recs, unlocks = index.suggest(trainee_id, k + len(ended), Filters(areas=areas))
         # each posting with its enterprise's name, in one query

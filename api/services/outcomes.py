@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, exists, select, update
+from sqlalchemy import Table, and_, case, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -215,8 +215,9 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
     before the hire (a withdrawn trainee stays withdrawn), in every index.
 
     Concurrent hires and cancels: on SQLite the write lock serializes them; on
-    PostgreSQL the placement and trainee rows are locked, the count is lowered by an
-    atomic UPDATE (as :func:`hire` raises it) and a second cancel deletes no row: 404.
+    PostgreSQL the placement and trainee rows are locked (a second cancel waits, then
+    finds no placement: 404) and the count is lowered by an atomic UPDATE, as
+    :func:`hire` raises it.
     """
     access.check_role(who, "admin", "counselor")
     write_lock(session)
@@ -228,13 +229,7 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
     if trainee is None:  # a foreign key: cannot happen
         raise not_found("录用记录", "placement", placement_id)
     access.check_areas(who, "trainee", trainee.area)
-    gone = cast(CursorResult[Any], session.execute(
-        delete(Placement).where(Placement.id == placement_id)
-        .execution_options(synchronize_session=False)))
-    if gone.rowcount != 1:  # cancelled meanwhile
-        session.rollback()
-        raise not_found("录用记录", "placement", placement_id)
-    session.expunge(placement)
+    session.delete(placement)
     session.add(Interaction(kind="hire_cancelled", posting_id=posting_id,
                             trainee_id=trainee.id, actor_id=who.user_id, at=utcnow(),
                             note=reason))

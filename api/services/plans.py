@@ -38,7 +38,7 @@ from api.errors import ForbiddenError, NotFoundError, UnprocessableError
 from api.models import Interaction, Posting, Trainee
 from api.schemas import CandidateSummary
 from api.services.index import MatchIndex, chunks
-from api.services.matching import ENDED
+from api.services.matching import LOGGED, split_logged
 from api.services.plan_schemas import (
     MAX_LENGTH,
     PlanComparison,
@@ -167,15 +167,12 @@ def _logged(session: Session, postings: list[Posting]
             ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(posting, trainee) pairs that have ended (rejected, withdrawn), never planned, and
     those already recommended, not logged again (see :mod:`api.services.matching`)."""
-    ended: set[tuple[str, str]] = set()
-    recommended: set[tuple[str, str]] = set()
+    rows: list[tuple[tuple[str, str], str]] = []
     for chunk in chunks([p.id for p in postings]):
-        for p, t, kind in session.execute(
-                select(Interaction.posting_id, Interaction.trainee_id, Interaction.kind)
-                .distinct().where(Interaction.posting_id.in_(chunk),
-                                  Interaction.kind.in_((*ENDED, "recommended")))):
-            (recommended if kind == "recommended" else ended).add((p, t))
-    return ended, recommended
+        rows += [((p, t), kind) for p, t, kind in session.execute(
+            select(Interaction.posting_id, Interaction.trainee_id, Interaction.kind)
+            .distinct().where(Interaction.posting_id.in_(chunk), Interaction.kind.in_(LOGGED)))]
+    return split_logged(rows)
 
 
 def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, int],
