@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 # Names are imported on first use (PEP 562), so that ``from matcher import Normalizer``
 # does not pay for scikit-learn, pandas or SciPy: loading the normalizer stays under 1 s.
 _HOMES = {
-    "allocation": ("Allocation", "allocate", "allocate_shortlists", "rerank_by_congestion"),
+    "allocation": ("Allocation", "allocate", "allocate_shortlists", "rerank_by_congestion",
+                   "top_up"),
     "areas": ("Area", "distance_km", "distance_matrix", "load_areas"),
     "errors": ("MatcherError", "TaxonomyError", "UnknownCodeError"),
     "industries": ("KEY_INDUSTRIES", "Industry", "load_industries"),
@@ -34,7 +35,13 @@ _HOMES = {
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 if TYPE_CHECKING:
-    from matcher.allocation import Allocation, allocate, allocate_shortlists, rerank_by_congestion
+    from matcher.allocation import (
+        Allocation,
+        allocate,
+        allocate_shortlists,
+        rerank_by_congestion,
+        top_up,
+    )
     from matcher.areas import Area, distance_km, distance_matrix, load_areas
     from matcher.errors import MatcherError, TaxonomyError, UnknownCodeError
     from matcher.industries import KEY_INDUSTRIES, Industry, load_industries
@@ -110,6 +117,7 @@ __all__ = [
     "load_industries",
     "parse_level",
     "rerank_by_congestion",
+    "top_up",
     "validate",
     "validate_market",
     "what_unlocks",

@@ -39,7 +39,7 @@ from matcher.allocation_submodular import (
 )
 
 __all__ = ["EXACT_MAX_PAIRS", "Allocation", "allocate", "allocate_shortlists",
-           "rerank_by_congestion"]
+           "rerank_by_congestion", "top_up"]
 
 #: ``method="auto"`` solves exactly up to this many candidate pairs (about a second).
 EXACT_MAX_PAIRS = 200_000
@@ -307,27 +307,11 @@ def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
                        objective=result.objective)
     if not fill:
         return core
-    pairs = _validated_pairs(scores, length, 1, shape)
-    taken = np.zeros(len(pairs.score), dtype=bool)
-    at = np.searchsorted(pairs.row * pairs.shape[1] + pairs.col,
-                         core.posting * pairs.shape[1] + core.trainee)
-    taken[at] = True
-    left = pairs.row_cap - np.bincount(core.posting, minlength=pairs.shape[0])
-    if not (left > 0).any() or taken.all():
-        return core  # nothing to top up
-    rest = rerank_by_congestion(
-        (pairs.row[~taken], pairs.col[~taken], pairs.score[~taken]), left,
-        penalty=penalty, listed=np.bincount(core.trainee, minlength=pairs.shape[1]),
-        shape=pairs.shape)
-    if len(rest.score) == 0:
-        return core
-    merged = Pairs(np.r_[core.posting, rest.posting], np.r_[core.trainee, rest.trainee],
-                   np.r_[core.score, rest.score], pairs.row_cap, pairs.col_cap)
-    out = _result(merged, np.ones(len(merged.score), dtype=bool), f"{core.method}+fill",
-                  None, core.iterations)
-    if q is None:
+    out = top_up(scores, core, length, penalty=penalty, shape=shape)
+    if q is None or out is core:
         return out
     # The expected placements of the final lists, with the same probabilities q.
+    pairs = _validated_pairs(scores, length, 1, shape)
     final = np.zeros(len(pairs.score), dtype=bool)
     final[np.searchsorted(pairs.row * pairs.shape[1] + pairs.col,
                           out.posting * pairs.shape[1] + out.trainee)] = True
@@ -335,14 +319,94 @@ def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
                                                       final))
 
 
+def top_up(scores: ScoreInput, core: Allocation, length: int | np.ndarray, *,
+           penalty: float = 0.25, per_trainee: int | np.ndarray | None = None,
+           shape: tuple[int, int] | None = None) -> Allocation:
+    """``core``'s lists topped up to ``length`` names by a congestion-aware re-ranking.
+
+    Each list's empty places go to its candidates not on it yet, best by
+    ``score / (1 + penalty · lists)`` where ``lists`` counts the lists a trainee is on
+    (``core``'s and the top-up's so far): :func:`rerank_by_congestion` over the pairs
+    ``core`` left out, postings with fewer of them picking first. With
+    ``per_trainee`` no trainee goes past that many lists, so a list whose remaining
+    candidates are all at the limit stays short; without it a list is filled while it
+    has candidates, and a trainee who is many postings' only fit is on all their lists.
+
+    Parameters
+    ----------
+    scores, shape : as for :func:`allocate`
+        The candidate pairs ``core`` was chosen from.
+    core : Allocation
+        The lists to top up; each pair must be a candidate pair.
+    length : int or int array (postings,)
+        Names per list.
+    penalty : float ≥ 0, keyword-only
+        λ of the re-ranking.
+    per_trainee : int or int array (trainees,), keyword-only
+        Lists per trainee at most, ``core``'s included; None: no limit.
+
+    Returns
+    -------
+    Allocation
+        ``core`` itself when nothing was added; otherwise all pairs, by posting and
+        best first, ``method`` = ``core.method + "+fill"``, ``objective`` = the summed
+        scores and no bound (``core``'s bound does not cover the added pairs).
+
+    Raises
+    ------
+    ValueError
+        As :func:`allocate`; or when ``core`` names a pair that is not a candidate.
+
+    Examples
+    --------
+    Posting 0 already lists trainee 0; both postings have room for two. With one list
+    each, posting 0 (fewer candidates left) takes trainee 1 and posting 1 only trainee
+    2; with no limit, posting 1 takes trainee 0 and then trainee 2 (0.7) over the
+    already-listed trainee 1 (0.8 / 1.25 = 0.64):
+
+    >>> import numpy as np
+    >>> p = (np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 2, 0, 1, 2]),
+    ...      np.array([0.9, 0.8, 0.5, 0.9, 0.8, 0.7]))
+    >>> core = Allocation(np.array([0]), np.array([0]), np.array([0.9]), 0.9, 0.9,
+    ...                   "exact", (2, 3))
+    >>> [r.tolist() for r in top_up(p, core, 2, per_trainee=1).lists()]
+    [[0, 1], [2]]
+    >>> [r.tolist() for r in top_up(p, core, 2).lists()]
+    [[0, 1], [0, 2]]
+    """
+    pairs = _validated_pairs(scores, length, 1, shape)
+    key = pairs.row * pairs.shape[1] + pairs.col
+    at = np.searchsorted(key, core.posting * pairs.shape[1] + core.trainee)
+    if core.shape != pairs.shape or (at >= len(key)).any() or (
+            key[np.minimum(at, len(key) - 1)] != core.posting * pairs.shape[1] + core.trainee
+    ).any():
+        raise ValueError("core must hold candidate pairs of the same postings × trainees")
+    taken = np.zeros(len(pairs.score), dtype=bool)
+    taken[at] = True
+    left = pairs.row_cap - np.bincount(core.posting, minlength=pairs.shape[0])
+    if not (left > 0).any() or taken.all():
+        return core  # nothing to top up
+    rest = rerank_by_congestion(
+        (pairs.row[~taken], pairs.col[~taken], pairs.score[~taken]), np.maximum(left, 0),
+        penalty=penalty, listed=np.bincount(core.trainee, minlength=pairs.shape[1]),
+        limit=per_trainee, shape=pairs.shape)
+    if len(rest.score) == 0:
+        return core
+    merged = Pairs(np.r_[core.posting, rest.posting], np.r_[core.trainee, rest.trainee],
+                   np.r_[core.score, rest.score], pairs.row_cap, pairs.col_cap)
+    return _result(merged, np.ones(len(merged.score), dtype=bool), f"{core.method}+fill",
+                   None, core.iterations)
+
+
 def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: float = 0.25,
                          order: np.ndarray | None = None, listed: np.ndarray | None = None,
+                         limit: int | np.ndarray | None = None,
                          shape: tuple[int, int] | None = None) -> Allocation:
     """Top-k lists, one posting at a time, down-weighting trainees already listed.
 
     Each posting takes its ``k`` best candidates by ``score / (1 + penalty · lists)``,
-    where ``lists`` counts the lists a trainee is already on; no hard limit per
-    trainee, so a trainee who is everyone's only fit is still listed everywhere.
+    where ``lists`` counts the lists a trainee is already on; with no ``limit``, a
+    trainee who is everyone's only fit is still listed everywhere.
 
     Parameters
     ----------
@@ -358,6 +422,9 @@ def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: fl
     listed : int array (trainees,), keyword-only
         Lists each trainee is already on (e.g. from an allocation to be topped up, or
         from last week); zeros by default.
+    limit : int or int array (trainees,), keyword-only
+        Lists per trainee at most, ``listed`` included: a trainee at the limit is
+        passed over, and a list may stay short. None: no limit.
     shape : keyword-only, as for :func:`allocate`
 
     Returns
@@ -389,6 +456,8 @@ def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: fl
             raise ValueError(f"order must be a permutation of the {n_rows} posting indices")
     listed = (np.zeros(n_cols, dtype=np.int64) if listed is None
               else _capacities(listed, n_cols, "listed").copy())
+    most = (np.full(n_cols, _UNCAPPED, dtype=np.int64) if limit is None
+            else _capacities(limit, n_cols, "limit"))
     chosen = np.zeros(len(pairs.score), dtype=bool)
     for p in order.tolist():
         lo, hi = starts[p], starts[p + 1]
@@ -397,7 +466,8 @@ def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: fl
             continue
         cols = pairs.col[lo:hi]
         weighted = pairs.score[lo:hi] / (1.0 + penalty * listed[cols])
-        best = np.lexsort((cols, -weighted))[:cap]  # ties to the lower index
+        best = np.lexsort((cols, -weighted))  # ties to the lower index
+        best = best[listed[cols[best]] < most[cols[best]]][:cap]
         chosen[lo + best] = True
         listed[cols[best]] += 1
     return _result(pairs, chosen, "congestion", None, 0)

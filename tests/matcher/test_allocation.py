@@ -14,6 +14,7 @@ from matcher.allocation import (
     allocate,
     allocate_shortlists,
     rerank_by_congestion,
+    top_up,
 )
 from matcher.allocation_solvers import Pairs, round_greedy
 
@@ -182,6 +183,61 @@ def test_shortlists_keep_the_length_and_respect_the_core() -> None:
     assert {*zip(core.posting.tolist(), core.trainee.tolist(), strict=True)} <= {
         *zip(topped.posting.tolist(), topped.trainee.tolist(), strict=True)}
     check_feasible(topped, scores, np.full(40, 6), np.full(120, 40))
+
+
+
+@pytest.mark.parametrize("limit", [None, 1, 2])
+def test_top_up_fills_within_the_limit_and_keeps_the_core(limit: int | None) -> None:
+    """Lists short after a capped allocation are filled: with a limit, only from
+    trainees under it, and a list stays short only where every candidate left off it
+    is at the limit; without one, each list holds min(length, candidates) names."""
+    rng = np.random.default_rng(11)
+    scores = sparse.random_array((40, 100), density=0.08, random_state=rng, format="csr")
+    core = allocate_shortlists(scores, 6, per_trainee=1, fill=False)
+    plan = top_up(scores, core, 6, per_trainee=limit)
+    if limit == 1:  # the allocation under the same limit is maximal: no room left
+        assert plan is core
+    else:
+        assert plan.method == "exact+fill" and plan.bound is None
+    assert {*zip(core.posting.tolist(), core.trainee.tolist(), strict=True)} <= {
+        *zip(plan.posting.tolist(), plan.trainee.tolist(), strict=True)}
+    check_feasible(plan, scores, np.full(40, 6), np.full(100, limit or 40))
+    lists = np.bincount(plan.trainee, minlength=100)
+    for i, ranking in enumerate(plan.lists()):
+        candidates = scores.indices[scores.indptr[i]:scores.indptr[i + 1]]
+        if limit is None:
+            assert len(ranking) == min(6, len(candidates))
+        elif len(ranking) < 6:
+            left_off = np.setdiff1d(candidates, ranking)
+            assert (lists[left_off] >= limit).all()
+    again = top_up(scores, plan, 6, per_trainee=limit)
+    assert len(again.score) == len(plan.score)  # nothing left to add
+
+
+def test_top_up_of_full_lists_returns_the_core() -> None:
+    scores = sparse.csr_array(np.array([[0.9, 0.8], [0.7, 0.6]]))
+    core = allocate_shortlists(scores, 2, per_trainee=2, fill=False)
+    assert top_up(scores, core, 2) is core
+
+
+def test_top_up_refuses_pairs_that_are_not_candidates() -> None:
+    scores = sparse.csr_array(np.array([[0.9, 0.0], [0.7, 0.6]]))
+    stray = Allocation(np.array([0]), np.array([1]), np.array([0.5]), 0.5, None, "exact",
+                       (2, 2))
+    with pytest.raises(ValueError, match="candidate pairs"):
+        top_up(scores, stray, 1)
+
+
+def test_congestion_rerank_keeps_a_limit_counting_earlier_lists() -> None:
+    scores = sparse.csr_array(np.array([[0.9, 0.8, 0.1], [0.9, 0.8, 0.0],
+                                        [0.9, 0.8, 0.0]]))
+    plan = rerank_by_congestion(scores, 2, limit=2, listed=np.array([1, 0, 0]))
+    lists = np.bincount(plan.trainee, minlength=3)
+    assert (lists + np.array([1, 0, 0]) <= 2).all()
+    # Lists 1 and 2 pick first (fewer candidates); 2 and then 0 find trainee 0 at the
+    # limit, and 0 finds trainee 1 there too: both stay one name short.
+    assert lists.tolist() == [1, 2, 1]
+    assert [len(r) for r in plan.lists()] == [1, 2, 1]
 
 
 GOOD = sparse.csr_array(np.array([[0.5, 0.2], [0.1, 0.0]]))

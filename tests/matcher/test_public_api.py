@@ -48,6 +48,7 @@ PUBLIC_API = [
     "load_industries",
     "parse_level",
     "rerank_by_congestion",
+    "top_up",
     "validate",
     "validate_market",
     "what_unlocks",
