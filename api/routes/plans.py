@@ -26,8 +26,11 @@ def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: Index
     """Shortlists (or one-job assignments) for these postings and trainees, spread so
     that not every posting names the same trainees; each pair with its reasons.
 
-    No trainee is on more than ``per_trainee`` lists: ``fill`` tops short lists up only
-    with trainees under that limit, and the summary counts the places left empty."""
+    By default each trainee is on at most ``spread`` lists (the places spread evenly)
+    in the allocation, and ``fill`` then tops short lists up, trainees on fewer lists
+    first, past the spread where a list has no other candidates. With ``per_trainee``
+    no trainee is on more lists than that, the top-up included, and the summary counts
+    the places left empty for the limit."""
     return plans.make_plan(session, index, who, body)
 
 

@@ -3,8 +3,9 @@
 A plan request names the postings and trainees of, e.g., a job fair; the response
 gives each posting's list (shortlists of bounded length, or one-job assignments) with
 every pair's score, contributions, reasons and gaps, the method that chose the pairs
-and its objective, the trainees left without any list, and the places left empty. No
-trainee is on more lists than the plan's ``per_trainee``, the top-up included.
+and its objective, the trainees left without any list, and the places left empty. A
+``per_trainee`` given in the request is a hard limit, the top-up included; by default
+the allocation spreads the places evenly and the top-up fills lists past that spread.
 """
 
 from __future__ import annotations
@@ -34,20 +35,23 @@ class PlanRequest(BaseModel):
     posting_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_POSTINGS)]
     trainee_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_TRAINEES)]
     mode: Literal["shortlists", "assignment"] = Field(
-        "shortlists", description="shortlists: bounded lists per posting, each trainee on "
-        "at most per_trainee lists (also after the top-up of fill); assignment: at most "
+        "shortlists", description="shortlists: bounded lists per posting, spread over the "
+        "trainees (each on at most per_trainee lists, when given); assignment: at most "
         "the remaining headcount per posting and one job per trainee")
     length: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
         "list length per posting (shortlists); default 3 × the remaining headcount, "
         f"at most {MAX_LENGTH}"))] = None
     per_trainee: Annotated[int | None, Field(ge=1, le=MAX_LENGTH, description=(
-        "lists per trainee at most (shortlists), a hard limit that fill keeps too; "
-        "default: the list places spread evenly over the trainees who are anyone's "
-        "candidate, rounded up; the response's per_trainee gives the limit applied"))] = None
+        "lists per trainee at most (shortlists), a hard limit that fill keeps too, so "
+        "lists may stay short (see summary.places_empty_at_limit). Default: no hard "
+        "limit; the allocation puts each trainee on at most the list places spread "
+        "evenly over the trainees who are anyone's candidate, rounded up (the "
+        "response's spread), and fill tops lists up past it, least-listed trainees "
+        "first. In simulation the default placed more trainees: short lists are fewer "
+        "chances"))] = None
     fill: bool = Field(True, description="top short lists up by a congestion-aware "
-                       "re-ranking (shortlists), only with trainees still on fewer than "
-                       "per_trainee lists: a list whose remaining candidates have all "
-                       "reached the limit stays short (see summary.places_empty)")
+                       "re-ranking (shortlists): candidates on fewer lists first, and "
+                       "with per_trainee only those still under it")
     level_tolerance: Annotated[int, Field(ge=0, le=7)] = 0
     require_area: bool = True
 
@@ -114,9 +118,10 @@ class PlanSummary(BaseModel):
     places_empty_at_limit: int = Field(description=(
         "of the empty places, those a candidate of the posting could have taken but for "
         "the per_trainee limit (every such candidate is on per_trainee lists already); "
-        "the others lack candidates (or were left by fill: false)"))
+        "the others lack candidates (or were left by fill: false); 0 without a limit"))
     pairs_topped_up: int = Field(description="pairs added by fill's top-up (within "
-                                 "per_trainee); 0 when the allocation left no room")
+                                 "per_trainee when given); 0 when the allocation left no "
+                                 "room")
 
 
 class PlanPublic(BaseModel):
@@ -129,8 +134,12 @@ class PlanPublic(BaseModel):
     bound: float | None
     gap: float | None = Field(description="(bound − objective) / bound; 0 when exact, "
                               "null where the method has no bound")
-    per_trainee: int = Field(description="lists per trainee at most, as applied (also "
-                             "to the top-up); 1 for an assignment")
+    per_trainee: int | None = Field(description="the hard limit of lists per trainee "
+                                    "(the request's, also kept by the top-up; 1 for an "
+                                    "assignment); null when none was given")
+    spread: int = Field(description="lists per trainee at most in the allocation before "
+                        "the top-up: per_trainee when given, else the even spread")
+    most_lists: int = Field(description="the most lists any trainee is on in this plan")
     scorer: str
     summary: PlanSummary
     independent_topk: PlanComparison | None

@@ -1,6 +1,8 @@
-"""Acceptance: a job-fair plan keeps its limit of lists per trainee, also when ``fill``
-tops short lists up, in the JSON and in the Excel export; short lists are still topped
-up with the trainees under the limit, and the summary counts the places left empty.
+"""Acceptance: a job-fair plan given a limit of lists per trainee keeps it, also when
+``fill`` tops short lists up, in the JSON and in the Excel export; short lists are
+still topped up with the trainees under the limit, and the summary counts the places
+left empty. With no limit given, the allocation spreads the places evenly and the
+top-up fills every list while it has candidates.
 
 (Reported: with every open posting and trainee, ``length=1, per_trainee=1`` answered
 ``per_trainee: 1, method: exact+fill`` with T0000989 on 7 lists.)
@@ -11,7 +13,6 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-import numpy as np
 import openpyxl
 import pytest
 from fastapi import FastAPI
@@ -23,10 +24,9 @@ from api.services.plan_schemas import MAX_LENGTH
 
 H = dict[str, dict[str, str]]
 
-#: (length, per_trainee) of the requests; None: the service's default.
-SHAPES = [(1, 1), (2, 1), (3, 2), (5, 3), (None, 2), (None, None)]
-SHAPE_IDS = ["len1-per1", "len2-per1", "len3-per2", "len5-per3", "default-len-per2",
-             "defaults"]
+#: (length, per_trainee) of the requests with a limit; None: the service's default.
+SHAPES = [(1, 1), (2, 1), (3, 2), (5, 3), (None, 2)]
+SHAPE_IDS = ["len1-per1", "len2-per1", "len3-per2", "len5-per3", "default-len-per2"]
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +71,10 @@ def test_fill_keeps_the_per_trainee_limit(client: TestClient, tokens: H, market:
                                           ) -> None:
     plan = _plan(client, tokens, market | _options(length, per_trainee))
     assert plan["summary"]["pairs_chosen"] > 0
-    if per_trainee is not None:
-        assert plan["per_trainee"] == per_trainee
-    over = {t: n for t, n in _lists(plan).items() if n > plan["per_trainee"]}
-    assert not over, f"on more than {plan['per_trainee']} lists: {over}"
+    assert plan["per_trainee"] == plan["spread"] == per_trainee
+    assert plan["most_lists"] == max(_lists(plan).values())
+    over = {t: n for t, n in _lists(plan).items() if n > per_trainee}
+    assert not over, f"on more than {per_trainee} lists: {over}"
     for posting in plan["postings"]:
         assert len(posting["items"]) <= posting["capacity"]
         if length is not None:
@@ -125,30 +125,29 @@ def test_the_reported_trainee_is_on_one_list(client: TestClient, tokens: H) -> N
     assert summary["places_empty_at_limit"] == 1
 
 
-def test_the_top_up_adds_only_trainees_under_the_limit() -> None:
-    """The top-up itself, from an allocation that left room (as an approximate or
-    near-zero-score solution can): trainees under the limit, least-listed first."""
-    from api.services.plans import _Candidates, _top_up
-    from matcher import Allocation
-
-    # Postings 0 and 1 both want trainees 0, 1, 2; posting 0 already lists trainee 0.
-    rows = np.array([0, 0, 0, 1, 1, 1])
-    cols = np.array([0, 1, 2, 0, 1, 2])
-    probability = np.array([0.9, 0.8, 0.5, 0.9, 0.8, 0.7])
-    cand = _Candidates(rows, cols, probability, {}, [[0, 1, 2], [0, 1, 2]])
-    core = Allocation(np.array([0]), np.array([0]), np.array([0.9]), 0.9, 0.9, "sparse",
-                      (2, 3))
-    plan, added = _top_up(core, cand, np.array([2, 2]), per_trainee=1)
-    assert added == 2 and plan.method == "sparse+fill" and plan.bound is None
-    # Posting 0 picks first (ties by index): trainee 1; posting 1 gets only trainee 2.
-    assert [r.tolist() for r in plan.lists()] == [[0, 1], [2]]
-    assert plan.objective == pytest.approx(0.9 + 0.8 + 0.7)
-    plan, added = _top_up(core, cand, np.array([2, 2]), per_trainee=2)
-    # Congestion: posting 1 takes trainee 2 (0.7) over trainee 1 (0.8 / 1.25 = 0.64).
-    assert added == 3 and [r.tolist() for r in plan.lists()] == [[0, 1], [0, 2]]
-    assert np.bincount(plan.trainee).max() <= 2
-    plan, added = _top_up(plan, cand, np.array([2, 2]), per_trainee=2)
-    assert added == 0 and plan.method == "sparse+fill"  # full lists: nothing to add
+@pytest.mark.parametrize("length", [None, 2], ids=["default-len", "len2"])
+def test_without_a_limit_every_list_is_filled_from_its_candidates(
+        client: TestClient, tokens: H, market: dict, candidates: dict[str, set[str]],
+        length: int | None) -> None:
+    """The default: the allocation keeps each trainee to the even spread, then the
+    top-up fills each list while it has candidates, past the spread where needed."""
+    body = market | _options(length, None)
+    plan = _plan(client, tokens, body)
+    strict = _plan(client, tokens, body | {"fill": False})
+    assert plan["per_trainee"] is None and plan["spread"] == strict["spread"] >= 1
+    assert max(_lists(strict).values()) <= strict["spread"]
+    lists = _lists(plan)
+    assert plan["most_lists"] == max(lists.values()) > plan["spread"]  # binds here
+    for posting in plan["postings"]:
+        assert len(posting["items"]) == min(posting["capacity"],
+                                            len(candidates[posting["posting_id"]]))
+    summary = plan["summary"]
+    assert summary["places_empty_at_limit"] == 0
+    assert summary["places_empty"] < strict["summary"]["places_empty"]
+    assert summary["pairs_chosen"] == (strict["summary"]["pairs_chosen"]
+                                       + summary["pairs_topped_up"])
+    # The top-up prefers trainees on fewer lists: more are listed than by the spread alone.
+    assert summary["trainees_listed"] >= strict["summary"]["trainees_listed"]
 
 
 @pytest.mark.parametrize(("length", "per_trainee"), [(1, 1), (3, 2), (None, None)],
@@ -164,12 +163,14 @@ def test_xlsx_keeps_the_limit_and_counts_empty_places(client: TestClient, tokens
     header, *rows = list(book["分配方案"].values)
     lists = Counter(row[header.index("学员编号")] for row in rows)
     facts = dict(list(book["方案概要"].values)[1:])
-    limit = facts["每名学员最多列入名单数"]
-    assert limit == plan["per_trainee"]
-    if per_trainee is not None:
-        assert limit == per_trainee
-    over = {t: n for t, n in lists.items() if n > limit}
-    assert not over, f"on more than {limit} lists: {over}"
+    if per_trainee is None:
+        assert facts["每名学员名单数上限"] == "不设硬上限"
+    else:
+        assert facts["每名学员名单数上限"] == per_trainee == plan["per_trainee"]
+        over = {t: n for t, n in lists.items() if n > per_trainee}
+        assert not over, f"on more than {per_trainee} lists: {over}"
+    assert facts["分配时每名学员名单数"] == plan["spread"]
+    assert facts["单个学员实际最多列入名单数"] == plan["most_lists"] == max(lists.values())
     assert len(rows) == plan["summary"]["pairs_chosen"]
     summary = plan["summary"]
     assert facts["名单总名额"] == summary["places"]
