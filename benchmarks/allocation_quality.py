@@ -13,11 +13,15 @@ the same candidates and scores. Three systems make lists of the same length ``k`
   the congestion-aware re-ranking (λ = 0.25) — where ``r`` is fixed *a priori* by a
   rule that uses only the candidate pairs: the number of list places the top-k lists
   fill, divided by the number of trainees who are anyone's candidate, rounded up —
-  what each trainee would get if exposure were spread evenly;
+  what each trainee would get if exposure were spread evenly. This is what a job-fair
+  plan (``POST /plans``, ``api.services.plans``) serves when the counselor sets no
+  ``per_trainee``;
 - ``allocation (no fill)``: the b-matching alone (:func:`~matcher.allocation.allocate`),
   whose lists are shorter where candidates are few and shared. The top-up was added
   after this variant was seen to shorten the lists (a property of the lists, not of
-  the simulator's outcomes);
+  the simulator's outcomes). It is what a plan with a hard ``per_trainee`` equal to
+  ``r`` gives: the top-up within the limit finds no room after a b-matching under the
+  same limit;
 - ``placements``: :func:`~matcher.allocation.allocate_shortlists` with
   ``objective="placements"`` — lazy greedy maximizing the expected number of
   trainees placed, Σ_t 1 − Π (1 − q) over each trainee's lists (≥ ½ of the optimum
@@ -89,6 +93,16 @@ seeds 101–103 (development) a funnel variant was also tried: a view model lear
 the logged views (rank and lists in log₂ bins) times P(hire | viewed); it gained
 +6–9 %, within the noise of ``exposure``, and was not kept.
 
+List lengths (session of 2026-11-29). ``--k`` takes a number of names per list, or
+``Nh`` for N × the posting's headcount (its remaining headcount at plan time: the
+sample's open postings have no hires yet). ``3h`` is the job-fair plan's default
+length (``api.services.plans.LIST_MULTIPLE`` = 3, set when plans were built on
+2026-11-28, the usual 1:3 interview ratio); it was added to the defaults so that the
+benchmark measures the lengths the service serves. No system or setting was changed
+with it. It was run first on seeds 101–103, then once on 1–3, then on the fresh
+seeds 4–10 (``--seeds 4 5 6 7 8 9 10 --k 3h``) for a tighter estimate. The
+per-seed table at the end gives ``allocation`` against ``topk`` in every world.
+
 Each system's lists are shown on their posting's opening day and played forward by a
 *fresh* :class:`~matcher.simulate.OutcomeSimulator` with the same ``random_state``
 (the same world); only its public results are read. Metrics: ``placements``;
@@ -104,8 +118,8 @@ them, which is *not* used to choose them.
 
 Usage::
 
-    python benchmarks/allocation_quality.py [--scale plan] [--seeds 1 2 3] [--k 10 20] [--sweep]
-                                            [--level-tolerance 1]
+    python benchmarks/allocation_quality.py [--scale plan] [--seeds 1 2 3] [--k 10 20 3h]
+                                            [--sweep] [--level-tolerance 1]
 """
 
 from __future__ import annotations
@@ -180,13 +194,22 @@ def build_world(scale: str | int, seed: int, filters: Filters | None = None) -> 
                  matcher)
 
 
-def topk_lists(world: World, k: int) -> list[np.ndarray]:
-    return [world.topk_order[i][:k] for i in range(len(world.posting_ids))]
+def list_lengths(world: World, spec: str) -> np.ndarray:
+    """Names per list for every posting: ``"20"`` gives 20 each, ``"3h"`` three times
+    the posting's headcount (the job-fair plan's default, ``api.services.plans``)."""
+    if spec.endswith("h"):
+        return int(spec[:-1]) * world.headcount
+    return np.full(len(world.posting_ids), int(spec), dtype=np.int64)
 
 
-def even_spread(world: World, k: int) -> int:
+def topk_lists(world: World, k: int | np.ndarray) -> list[np.ndarray]:
+    k = np.broadcast_to(np.asarray(k, dtype=np.int64), (len(world.posting_ids),))
+    return [world.topk_order[i][:k[i]] for i in range(len(world.posting_ids))]
+
+
+def even_spread(world: World, k: np.ndarray) -> int:
     """r: list places the top-k lists fill / trainees who are anyone's candidate, rounded up."""
-    places = sum(min(k, len(o)) for o in world.topk_order.values())
+    places = sum(min(int(k[i]), len(o)) for i, o in world.topk_order.items())
     reachable = len(np.unique(world.scores.indices))
     return max(1, math.ceil(places / reachable))
 
@@ -326,8 +349,9 @@ def exposure_objective(world: World, lists: list[np.ndarray], model: ExposureMod
                            model.predict_proba)
 
 
-def test_systems(test: World, k: int, learned: Learned) -> list[dict[str, object]]:
+def test_systems(test: World, spec: str, learned: Learned) -> list[dict[str, object]]:
     """The systems on the test postings, with probabilities learned on the logging ones."""
+    k = list_lengths(test, spec)
     model, calibrator = learned.model, learned.calibrator
     r = even_spread(test, k)
     calibrated = test.scores.copy()
@@ -362,7 +386,7 @@ def test_systems(test: World, k: int, learned: Learned) -> list[dict[str, object
     return out
 
 
-def oracle_lists(world: World, k: int) -> list[np.ndarray]:
+def oracle_lists(world: World, k: np.ndarray) -> list[np.ndarray]:
     """Lists planned with the simulator's own hire probabilities (its hidden preferences):
     how much better probabilities could gain at most, not a system."""
     order = world.scores.tocoo()
@@ -384,14 +408,14 @@ def oracle_lists(world: World, k: int) -> list[np.ndarray]:
                              sweeps=SWEEPS).lists()
 
 
-def learned_systems(test: World, k: int, learned: Learned) -> list[dict[str, object]]:
+def learned_systems(test: World, k: np.ndarray, learned: Learned) -> list[dict[str, object]]:
     """The same candidates, with the learned scorer's P(hire) in place of score / 100."""
     q = pair_probabilities(test, learned.scorer)
     placements = allocate_shortlists(q, k, objective="placements", headcount=test.headcount)
     exposure = optimize_exposure(q, k, probability=learned.scorer_model.predict_proba,
                                  start=placements, sweeps=SWEEPS)
     by_q = [q.indices[q.indptr[i]:q.indptr[i + 1]][
-        np.argsort(-q.data[q.indptr[i]:q.indptr[i + 1]], kind="stable")][:k]
+        np.argsort(-q.data[q.indptr[i]:q.indptr[i + 1]], kind="stable")][:k[i]]
         for i in range(q.shape[0])]
     return [
         {"system": "learned topk", **measure(test, by_q, model=learned.model)},
@@ -401,7 +425,8 @@ def learned_systems(test: World, k: int, learned: Learned) -> list[dict[str, obj
     ]
 
 
-def systems(world: World, k: int, sweep: bool) -> list[dict[str, object]]:
+def systems(world: World, spec: str, sweep: bool) -> list[dict[str, object]]:
+    k = list_lengths(world, spec)
     r = even_spread(world, k)
     out = [
         {"system": "topk", **measure(world, topk_lists(world, k))},
@@ -449,11 +474,34 @@ def summarize(table: pd.DataFrame, n_seeds: int) -> pd.DataFrame:
     return out
 
 
+def per_seed(table: pd.DataFrame, system: str) -> pd.DataFrame:
+    """Placements of ``topk`` → ``system`` and the gain, a column per k, a row per seed,
+    with the gain of the pooled placements over all seeds at the bottom."""
+    wide = table.pivot_table(index="seed", columns=["k", "system"], values="placements",
+                             sort=False)
+    columns = {}
+    for k in table["k"].unique():
+        base, ours = wide[(k, "topk")], wide[(k, system)]
+        pairs = [*zip(base, ours, strict=True), (base.sum(), ours.sum())]
+        columns[k] = [f"{b:.0f} → {o:.0f} ({o / b - 1:+.1%})" for b, o in pairs]
+    return pd.DataFrame(columns, index=[*wide.index, "pooled"])
+
+
+def parse_length(spec: str) -> str:
+    """A ``--k`` value: a whole number ≥ 1, or ``Nh`` (N × the headcount)."""
+    digits = spec[:-1] if spec.endswith("h") else spec
+    if not digits.isdigit() or int(digits) < 1:
+        raise argparse.ArgumentTypeError(f"list length must be a number ≥ 1 or Nh, got {spec!r}")
+    return spec
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="plan")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--k", type=int, nargs="+", default=[10, 20])
+    parser.add_argument("--k", type=parse_length, nargs="+", default=["10", "20", "3h"],
+                        help="list lengths: a number of names, or Nh for N × the "
+                             "posting's headcount")
     parser.add_argument("--sweep", action="store_true",
                         help="also other λ and r (sensitivity; not used to pick defaults)")
     parser.add_argument("--level-tolerance", type=int, default=0,
@@ -485,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nscale {args.scale}{tolerance}, seeds {args.seeds}, all open postings, "
           "hire probability = score / 100: mean ± sd over seeds")
     print(summarize(pd.DataFrame(rows), len(args.seeds)).to_string())
+    print("\nallocation (the job-fair plan's default) against independent top-k, per seed:")
+    print(per_seed(pd.DataFrame(rows), "allocation").to_string())
     print(f"\ntest phase (postings opened on or after the cutoff), probabilities learned "
           f"from the logging phase's top-{LOG_K} outcomes: mean ± sd over seeds")
     print(summarize(pd.DataFrame(test_rows), len(args.seeds)).to_string())
