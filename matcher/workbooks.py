@@ -13,9 +13,13 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["workbook"]
 
@@ -26,7 +30,9 @@ def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], *, fit_widths: bool = F
              print_ready: bool = False) -> bytes:
     """An ``.xlsx`` of the named sheets (no index column), with no formula cells.
 
-    ``fit_widths`` sizes each column to its contents (8–60 characters); ``titles``
+    ``fit_widths`` lays each sheet out to be read: columns sized to their contents
+    (8–60 characters; longer text wraps), the header row frozen and given filter
+    buttons; ``titles``
     (sheet name → text) puts a bold title row above that sheet's table; with
     ``number_formats`` (column header → Excel format, e.g. ``{"完成率": "0.0%"}``) the
     numbers of those columns are shown so (text cells are left alone); ``print_ready``
@@ -69,12 +75,29 @@ def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], *, fit_widths: bool = F
                 sheet.sheet_properties.pageSetUpPr.fitToPage = True
                 sheet.print_title_rows = f"{header}:{header}"
             if fit_widths:
-                for i, column in enumerate(frame.columns):
-                    width = max([_shown_width(str(column)),
-                                 *(_shown_width(str(v)) for v in frame[column])][:200])
-                    letter = sheet.cell(row=1, column=i + 1).column_letter
-                    sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+                _lay_out(sheet, frame, header)
     return buffer.getvalue()
+
+
+#: The widest a fitted column gets, in Excel's character units; longer text wraps.
+_MAX_WIDTH = 60
+
+
+def _lay_out(sheet: Worksheet, frame: pd.DataFrame, header: int) -> None:
+    """Columns sized to their contents, long text wrapped, the header frozen and
+    filterable (``header``: the table's header row)."""
+    for i, column in enumerate(frame.columns, start=1):
+        width = max([_shown_width(str(column)),
+                     *(_shown_width(str(v)) for v in frame[column])][:200])
+        letter = sheet.cell(row=header, column=i).column_letter
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), _MAX_WIDTH)
+        if width + 2 > _MAX_WIDTH:
+            for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=i, max_col=i):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if len(frame.columns):
+        sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+        last = sheet.cell(row=header + len(frame), column=len(frame.columns))
+        sheet.auto_filter.ref = f"A{header}:{last.coordinate}"
 
 
 def _shown_width(text: str) -> int:

@@ -71,3 +71,29 @@ def test_a_shortlist_export_is_wide_where_its_text_is_long(
     # at least a unit per character (two per Chinese one), at most 60
     assert 60 >= width["推荐理由"] >= min(60, max(len(r) for r in reasons))
     assert width["推荐理由"] > width["排名"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/postings/P0000001/shortlist.xlsx?k=5",
+                                  "/api/v1/reports/demand?quarter=2026Q1&format=xlsx",
+                                  "/api/v1/imports/trainees/template"])
+def test_a_download_keeps_its_header_in_view_with_filters(
+        client: TestClient, tokens: H, path: str) -> None:
+    response = client.get(path, headers=tokens["admin"])
+    assert response.status_code == 200, response.text
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = next(r for r in range(1, 4) if sheet.cell(r, 2).value is not None)
+    assert sheet.freeze_panes == f"A{header + 1}"
+    corner = sheet.cell(sheet.max_row, sheet.max_column).coordinate
+    assert sheet.auto_filter.ref == f"A{header}:{corner}"
+
+
+def test_text_too_long_for_its_column_wraps() -> None:
+    import pandas as pd
+
+    from matcher.workbooks import workbook
+
+    frame = pd.DataFrame({"编号": ["1", "2"], "推荐理由": ["电工证书对口；" * 12, "短"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook([("表", frame)], fit_widths=True)))["表"]
+    assert sheet.column_dimensions["B"].width == 60
+    assert [sheet.cell(r, 2).alignment.wrap_text for r in (2, 3)] == [True, True]
+    assert not sheet.cell(2, 1).alignment.wrap_text  # a short column does not wrap
