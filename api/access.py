@@ -109,11 +109,14 @@ RECORD_NAMES = {"enterprise": ("企业", "enterprise"), "posting": ("岗位", "p
             "course": ("培训班", "course"), "trainee": ("学员", "trainee")}
 
 
-def check_areas(who: Principal, record: str, *areas: str | None) -> None:
+def check_areas(who: Principal, record: str, *areas: str | None,
+                allowed: tuple[str, str] | None = None) -> None:
     """May ``who`` write a ``record`` (``enterprise``, ``posting``, ``course``…) of
     ``areas`` (its area, and for a change of area the new one too; None: not given)?
 
-    Only a counselor limited to areas is refused: a 403 that names their areas.
+    Only a counselor limited to areas is refused: a 403 that names their areas and
+    says what they may do (``allowed``: that sentence in Chinese and English; by
+    default creating, changing or closing records of their areas).
     """
     if who.role != "counselor":
         return
@@ -121,11 +124,13 @@ def check_areas(who: Principal, record: str, *areas: str | None) -> None:
     if area is None or who.areas is None:
         return
     zh, en = RECORD_NAMES[record]
+    allowed_zh, allowed_en = allowed or (f"您只能新建、修改或关闭本区域的{zh}",
+                                         f"you may only create, change or close {en}s "
+                                         "of your areas")
     mine_zh, mine_en = "、".join(who.areas), ", ".join(who.areas)
-    raise ForbiddenError(
-        f"{area}不在您负责的区域（{mine_zh}）：您只能新建、修改或关闭本区域的{zh}",
-        f"{area} is outside your areas ({mine_en}): you may only create, change or close "
-        f"{en}s of your areas", details={"area": area, "your_areas": list(who.areas)})
+    raise ForbiddenError(f"{area}不在您负责的区域（{mine_zh}）：{allowed_zh}",
+                         f"{area} is outside your areas ({mine_en}): {allowed_en}",
+                         details={"area": area, "your_areas": list(who.areas)})
 
 
 def check_enterprise(who: Principal, enterprise: Enterprise, *, write: bool = False) -> None:

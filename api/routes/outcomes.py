@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.access import Principal
 from api.deps import FreshLog, IndexDep, PageDep, SessionDep, UserDep
-from api.models import Interaction, Placement, Trainee
+from api.models import Interaction, Placement, Posting, Trainee
 from api.schemas import (
     INTERACTION_LABELS,
     InteractionCreate,
@@ -78,7 +78,8 @@ def _hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
     """The hire, with what a counselor should check about it (``warnings``)."""
     # the trainee as before the hire (which marks them placed); staff only: the
     # graduation date and status are not an enterprise's to read
-    warnings = (outcomes.hire_warnings(session.get(Trainee, trainee_id))
+    warnings = (outcomes.hire_warnings(session.get(Trainee, trainee_id),
+                                       session.get(Posting, posting_id))
                 if who.role in ("admin", "counselor") else [])
     placement = outcomes.hire(session, index, who, posting_id, trainee_id)
     return PlacementPublic.model_validate(placement).model_copy(update={"warnings": warnings})

@@ -125,24 +125,46 @@ def _recommended(session: Session, posting_id: str, trainee_id: str) -> bool:
         Interaction.kind == "recommended").limit(1)) is not None
 
 
-def hire_warnings(trainee: Trainee | None, today: dt.date | None = None) -> list[Notice]:
-    """What a counselor should check about hiring ``trainee`` (its state before the hire):
-    still in training (graduating after ``today``: the placement counts in no metric
-    until then), or withdrawn from the plan. The hire is recorded all the same."""
-    if trainee is None:
-        return []
+def hire_warnings(trainee: Trainee | None, posting: Posting | None = None,
+                  today: dt.date | None = None) -> list[Notice]:
+    """What a counselor should check about this hire (the records as before it): a
+    trainee still in training (graduating after ``today``: the placement counts in no
+    metric until then) or withdrawn from the plan; a posting marked filled by hand
+    while places remain, not yet published (opening after ``today``), or past its
+    closing date. The hire is recorded all the same."""
     today = today or dt.date.today()
     out = []
-    if trainee.graduation_date is not None and trainee.graduation_date > today:
+    if trainee is not None and trainee.graduation_date is not None and (
+            trainee.graduation_date > today):
         out.append(Notice(
             code="in_training",
             message_zh=f"该学员尚未结业（结业日期 {trainee.graduation_date:%Y-%m-%d}），"
                        "结业前此录用不计入就业统计",
             message_en=f"the trainee graduates on {trainee.graduation_date:%Y-%m-%d}: the "
                        "placement counts in no metric before then"))
-    if trainee.status == "withdrawn":
+    if trainee is not None and trainee.status == "withdrawn":
         out.append(Notice(code="withdrawn", message_zh="该学员此前状态为“已退出”，请核实",
                           message_en="the trainee had withdrawn from the plan: please check"))
+    if posting is None:
+        return out
+    if posting.status == "filled":
+        out.append(Notice(
+            code="posting_marked_filled",
+            message_zh=f"该岗位已标记为“已招满”（已录用 {posting.hired}/{posting.headcount} 人），"
+                       "请核实是否仍在招聘",
+            message_en=f"the posting is marked filled ({posting.hired} of {posting.headcount} "
+                       "hired): please check it is still hiring"))
+    if posting.opened > today:
+        out.append(Notice(
+            code="posting_not_yet_open",
+            message_zh=f"该岗位发布日期为 {posting.opened:%Y-%m-%d}，尚未开始招聘",
+            message_en=f"the posting opens on {posting.opened:%Y-%m-%d}: not yet published"))
+    elif posting.closes < today:
+        out.append(Notice(
+            code="posting_past_closing",
+            message_zh=f"该岗位招聘截止日期 {posting.closes:%Y-%m-%d} 已过，请核实是否仍在招聘",
+            message_en=f"the posting closed on {posting.closes:%Y-%m-%d}: please check it is "
+                       "still hiring"))
     return out
 
 
@@ -228,7 +250,8 @@ def cancel_hire(session: Session, index: MatchIndex, who: Principal, placement_i
     posting_id = placement.posting_id
     if trainee is None:  # a foreign key: cannot happen
         raise not_found("录用记录", "placement", placement_id)
-    access.check_areas(who, "trainee", trainee.area)
+    access.check_areas(who, "trainee", trainee.area, allowed=(
+        "您只能撤销本区域学员的录用记录", "you may only cancel hires of trainees of your areas"))
     session.delete(placement)
     session.add(Interaction(kind="hire_cancelled", posting_id=posting_id,
                             trainee_id=trainee.id, actor_id=who.user_id, at=utcnow(),

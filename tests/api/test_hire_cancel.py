@@ -110,6 +110,7 @@ def test_an_area_counselor_cancels_no_hire_of_a_trainee_outside_their_areas(
     response = client.post(url, headers=tokens["counselor_area"], json={"reason": "录入错误"})
     assert response.status_code == 403, response.text
     assert area in response.json()["error"]["message_zh"]
+    assert "撤销本区域学员的录用" in response.json()["error"]["message_zh"]
     # the hire stands: a counselor of every area cancels it
     assert client.post(url, headers=tokens["counselor"], json={"reason": "录入错误"}
                        ).status_code == 200

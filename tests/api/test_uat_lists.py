@@ -84,9 +84,51 @@ def test_a_hire_of_a_trainee_still_in_training_is_recorded_with_a_warning(
     hired = client.post("/api/v1/placements", headers=c,
                         json={"posting_id": posting.id, "trainee_id": "TWARN1"})
     assert hired.status_code == 201, hired.text
-    assert [w["code"] for w in hired.json()["warnings"]] == ["in_training"]
+    # the sample posting's own dates may add a posting warning (tested below)
+    codes = [w["code"] for w in hired.json()["warnings"]]
+    assert [c for c in codes if not c.startswith("posting_")] == ["in_training"]
     assert later in hired.json()["warnings"][0]["message_zh"]
     plain = client.post("/api/v1/interactions", headers=c, json={
         "kind": "hired", "posting_id": posting.id, "trainee_id": "TWARN2"})
     assert plain.status_code == 201, plain.text
-    assert plain.json()["warnings"] == [] and "through_matching" in plain.json()
+    assert "through_matching" in plain.json()
+    assert [w["code"] for w in plain.json()["warnings"]] == [
+        c for c in codes if c.startswith("posting_")]
+
+
+def test_a_hire_into_a_posting_marked_filled_is_recorded_with_a_warning(
+        client: TestClient, tokens: H) -> None:
+    e, c = tokens["enterprise1"], tokens["counselor"]
+    posting = client.post("/api/v1/postings", headers=e, json=STRICT | {
+        "min_level": None, "closes": (dt.date.today() + dt.timedelta(days=30)).isoformat()})
+    assert posting.status_code == 201, posting.text
+    pid = posting.json()["id"]
+    assert client.patch(f"/api/v1/postings/{pid}", json={"status": "filled"},
+                        headers=e).status_code == 200
+    trainee = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&level_tolerance=7"
+                         "&require_area=false", headers=c).json()["items"][0]["trainee_id"]
+    hired = client.post("/api/v1/placements", headers=c,
+                        json={"posting_id": pid, "trainee_id": trainee})
+    assert hired.status_code == 201, hired.text
+    warnings = {w["code"]: w for w in hired.json()["warnings"]}
+    assert "posting_marked_filled" in warnings
+    assert "0/2" in warnings["posting_marked_filled"]["message_zh"]
+    assert "posting_past_closing" not in warnings and "posting_not_yet_open" not in warnings
+
+
+def test_hire_warnings_about_the_posting_s_dates() -> None:
+    from api.models import Posting
+    from api.services.outcomes import hire_warnings
+
+    today = dt.date(2026, 6, 1)
+
+    def codes(opened: str, closes: str, status: str = "open") -> list[str]:
+        posting = Posting(opened=dt.date.fromisoformat(opened), hired=0, headcount=3,
+                          closes=dt.date.fromisoformat(closes), status=status)
+        return [w.code for w in hire_warnings(None, posting, today)]
+
+    assert codes("2026-05-01", "2026-06-30") == []
+    assert codes("2026-05-01", "2026-06-01") == []  # the closing day itself still counts
+    assert codes("2026-07-01", "2026-09-30") == ["posting_not_yet_open"]
+    assert codes("2026-01-01", "2026-05-31") == ["posting_past_closing"]
+    assert codes("2026-05-01", "2026-06-30", "filled") == ["posting_marked_filled"]
