@@ -18,7 +18,7 @@ import pandas as pd
 
 from matcher.areas import AREA_ALIASES, area_names, split_areas
 from matcher.industries import load_industries
-from matcher.levels import parse_level
+from matcher.levels import LADDER, parse_level
 from matcher.personal_data import personal_numbers
 from matcher.uscc import is_valid_uscc
 
@@ -63,6 +63,9 @@ class Column:
     checks: tuple[Check, ...] = ()
     unique: bool = False
     choices: Mapping[str, str] | None = None
+    #: How to fill it, with an example, for the template's guide (a function when the
+    #: text needs reference data, read only when the guide is made).
+    hint: str | Callable[[], str] = ""
 
     def code_of(self, value: str | None) -> str | None:
         """The code a cell of a ``choices`` column means (its label or the code, in any
@@ -85,7 +88,7 @@ class Column:
 
 
 #: The columns of :meth:`TableSchema.guide`.
-_GUIDE = ("列名", "英文列名", "必填", "类型", "可选值", "不符合要求时的提示")
+_GUIDE = ("列名", "英文列名", "必填", "类型", "可选值", "不符合要求时的提示", "填写方法（示例）")
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ class TableSchema:
         >>> guide = SCHEMAS["enterprises"].guide()
         >>> guide.iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
         {'列名': '企业编号', '英文列名': 'enterprise_id', '必填': '是', '类型': '文本',
-         '可选值': '', '不符合要求时的提示': '不可重复；编号只能含字母、数字、-、_（最多32位）'}
+         '可选值': '', '不符合要求时的提示': '不可重复；编号只能含字母、数字、-、_（最多32位）',
+         '填写方法（示例）': '本单位自编，每家企业一个，如 E000001'}
         >>> SCHEMAS["postings"].guide().set_index("列名").loc["状态", "可选值"]
         '招聘中（open）、已招满（filled）、已关闭（closed）'
         """
@@ -146,7 +150,8 @@ class TableSchema:
             rows.append({"列名": col.label, "英文列名": col.name,
                          "必填": "是" if col.required else "否",
                          "类型": types.get(col.dtype, col.dtype), "可选值": choices,
-                         "不符合要求时的提示": "；".join(rules)})
+                         "不符合要求时的提示": "；".join(rules),
+                         "填写方法（示例）": _hint_of(col)})
         return pd.DataFrame(rows, columns=list(_GUIDE))
 
 
@@ -242,82 +247,134 @@ _ID = Check(_regex(r"[A-Za-z0-9_-]{1,32}"), "编号只能含字母、数字、-�
             "ids are 1–32 letters, digits, - or _")
 _AREA = Check(_within(_areas), "不是达州的县（市、区）或开发区", "not an area of Dazhou")
 _DATE_ORDER = ("结业日期早于开班日期", "the end date is before the start date")
+
+
+def _hint_of(col: Column) -> str:
+    """The column's own hint, or what its kind says (choices, dates, yes/no)."""
+    if callable(col.hint):
+        return col.hint()
+    if col.hint:
+        return col.hint
+    if col.choices:
+        return "填可选值之一，中文或括号中的英文代码均可"
+    return {"date": "如 2026-03-01（也可写 2026/3/1、2026年3月1日）",
+            "bool": "是 或 否"}.get(col.dtype, "")
+
+
+def _area_hint() -> str:
+    return "达州的县（市、区）或开发区之一：" + "、".join(area_names())
+
+
+def _industry_hint() -> str:
+    return "重点产业之一：" + "、".join(i.name for i in load_industries()) + "；不属于的填“其他”"
+
+
+def _level_hint(optional: bool) -> Callable[[], str]:
+    def hint() -> str:
+        names = "、".join(level.label for level in LADDER)
+        return (f"八级等级之一：{names}；也可写“中级工”“中级以上”"
+                + ("；不要求等级的填“不限”或留空" if optional else ""))
+    return hint
+
+
+def _id_of(record: str, example: str) -> str:
+    return f"须为已导入的{record}编号（请先导入{record}），如 {example}"
 _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "enterprises": ("企业", "enterprise_id", (
-        Column("enterprise_id", "企业编号", checks=(_ID,)),
-        Column("name", "企业名称"),
+        Column("enterprise_id", "企业编号", checks=(_ID,),
+               hint="本单位自编，每家企业一个，如 E000001"),
+        Column("name", "企业名称", hint="营业执照上的全称"),
         Column("uscc", "统一社会信用代码", unique=True, checks=(Check(
             _unique_values(is_valid_uscc), "统一社会信用代码无效（长度、字符或校验位错误）",
-            "invalid unified social credit code (length, characters or check character)"),)),
+            "invalid unified social credit code (length, characters or check character)"),),
+               hint="营业执照上的 18 位代码（数字和大写字母，末位为校验码），"
+                    "如 91511700MA62XXXXXX 的形式，照抄即可"),
         Column("industry", "所属行业", checks=(Check(
             _within(lambda: {i.name for i in load_industries()} | {"其他"}),
-            "不是已知的重点产业（或“其他”）", "not a known industry (or 其他)"),)),
-        Column("area", "所在区域", checks=(_AREA,)),
-        Column("key_enterprise", "重点企业", "bool"),
+            "不是已知的重点产业（或“其他”）", "not a known industry (or 其他)"),),
+               hint=_industry_hint),
+        Column("area", "所在区域", checks=(_AREA,), hint=_area_hint),
+        Column("key_enterprise", "重点企业", "bool", hint="是 或 否（列入市重点企业名单的填“是”）"),
     )),
     "postings": ("岗位", "posting_id", (
-        Column("posting_id", "岗位编号", checks=(_ID,)),
-        Column("enterprise_id", "企业编号", checks=(_ID,)),
-        Column("title", "岗位名称"),
-        Column("requirements", "任职要求", required=False),
+        Column("posting_id", "岗位编号", checks=(_ID,), hint="自编，每个岗位一个，如 P000001"),
+        Column("enterprise_id", "企业编号", checks=(_ID,), hint=_id_of("企业", "E000001")),
+        Column("title", "岗位名称", hint="如 数控车工、化工总控工"),
+        Column("requirements", "任职要求", required=False,
+               hint="证书、等级、技能，如 持焊工证（四级/中级工），会氩弧焊"),
         Column("headcount", "招聘人数", "int", checks=(Check(
-            _between(1, 10_000), "招聘人数须在 1–10000 之间", "headcount must be 1–10,000"),)),
+            _between(1, 10_000), "招聘人数须在 1–10000 之间", "headcount must be 1–10,000"),),
+               hint="本岗位要招的人数，如 3"),
         Column("wage_min", "月薪下限", "int", checks=(Check(
             _between(1_000, 100_000), "月薪须在 1000–100000 元之间",
-            "monthly wage must be 1,000–100,000 CNY"),)),
+            "monthly wage must be 1,000–100,000 CNY"),), hint="元/月，如 4000"),
         Column("wage_max", "月薪上限", "int", checks=(
             Check(_between(1_000, 100_000), "月薪须在 1000–100000 元之间",
                   "monthly wage must be 1,000–100,000 CNY"),
-            Check(_not_before("wage_min"), "月薪上限低于下限", "is below the minimum wage"))),
-        Column("area", "工作地点", checks=(_AREA,)),
+            Check(_not_before("wage_min"), "月薪上限低于下限", "is below the minimum wage")),
+               hint="元/月，不低于下限，如 6000"),
+        Column("area", "工作地点", checks=(_AREA,), hint=_area_hint),
         Column("min_level", "最低技能等级", required=False, checks=(Check(
             _unique_values(lambda t: _level(t, optional=True)), "无法识别的技能等级",
-            "not a skill level (e.g. 四级/中级工, 中级以上, 不限)"),)),
-        Column("opened", "发布日期", "date"),
+            "not a skill level (e.g. 四级/中级工, 中级以上, 不限)"),),
+               hint=_level_hint(optional=True)),
+        Column("opened", "发布日期", "date", hint="开始招聘的日期，如 2026-03-01"),
         Column("closes", "截止日期", "date", checks=(Check(
-            _not_before("opened"), "截止日期早于发布日期", "closes before it opened"),)),
+            _not_before("opened"), "截止日期早于发布日期", "closes before it opened"),),
+               hint="不早于发布日期，如 2026-06-30"),
         _choice("status", "状态", {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}),
     )),
     "courses": ("培训班", "course_id", (
-        Column("course_id", "班次编号", checks=(_ID,)),
-        Column("provider", "培训机构"),
+        Column("course_id", "班次编号", checks=(_ID,), hint="自编，每个培训班一个，如 C000001"),
+        Column("provider", "培训机构", hint="如 达州市公共实训基地"),
         _choice("provider_kind", "机构类型",
                 {"training_base": "公共实训基地", "master_studio": "技能大师工作室",
                  "enterprise_centre": "企业培训中心", "vocational_school": "职业院校"}),
-        Column("occupation", "培训职业（工种）"),
+        Column("occupation", "培训职业（工种）", hint="如 电工、焊工、化工总控工"),
         Column("occupation_code", "职业编码", required=False, checks=(Check(
             _regex(r"\d-\d{2}-\d{2}-\d{2}"), "职业编码格式应为 6-18-02-04",
-            "occupation codes look like 6-18-02-04"),)),
+            "occupation codes look like 6-18-02-04"),),
+               hint="职业分类大典（2022）编码，如 6-18-02-04；不知道可留空，按培训职业自动识别"),
         Column("target_level", "培训等级", checks=(Check(
             _unique_values(lambda t: _level(t, optional=False)), "无法识别的技能等级",
-            "not a skill level (e.g. 四级/中级工)"),)),
-        Column("area", "所在区域", checks=(_AREA,)),
-        Column("start_date", "开班日期", "date"),
+            "not a skill level (e.g. 四级/中级工)"),),
+               hint=_level_hint(optional=False)),
+        Column("area", "所在区域", checks=(_AREA,), hint=_area_hint),
+        Column("start_date", "开班日期", "date", hint="如 2026-03-01"),
         Column("end_date", "结业日期", "date", checks=(Check(
-            _not_before("start_date"), *_DATE_ORDER),)),
-        Column("order_enterprise_id", "订单企业编号", required=False, checks=(_ID,)),
+            _not_before("start_date"), *_DATE_ORDER),), hint="不早于开班日期，如 2026-05-31"),
+        Column("order_enterprise_id", "订单企业编号", required=False, checks=(_ID,),
+               hint="订单式培训的企业编号（须已导入），如 E000001；非订单班留空"),
     )),
     "trainees": ("学员", "trainee_id", (
-        Column("trainee_id", "学员编号", checks=(_ID,)),
+        Column("trainee_id", "学员编号", checks=(_ID,), hint="自编，每名学员一个，如 T000001"),
         Column("masked_name", "姓名（脱敏）", checks=(Check(
             _regex(MASKED_NAME), "姓名须脱敏，如“张*”",
-            "names must be masked, e.g. 张*"),)),
-        Column("area", "所属区域", checks=(_AREA,)),
-        Column("course_id", "培训班次", checks=(_ID,)),
-        Column("graduation_date", "结业日期", "date"),
-        Column("certificates", "证书", required=False, checks=(_NO_PERSONAL_NUMBERS,)),
-        Column("skills", "其他技能", required=False, checks=(_NO_PERSONAL_NUMBERS,)),
+            "names must be masked, e.g. 张*"),), hint="只写姓，名字用 * 代替，如 张*、欧阳*"),
+        Column("area", "所属区域", checks=(_AREA,), hint=_area_hint),
+        Column("course_id", "培训班次", checks=(_ID,), hint=_id_of("培训班", "C000001")),
+        Column("graduation_date", "结业日期", "date",
+               hint="培训结业（预计结业）日期，如 2026-05-31"),
+        Column("certificates", "证书", required=False, checks=(_NO_PERSONAL_NUMBERS,),
+               hint="证书名称和等级，多个用“、”分隔，如 电工（四级/中级工）、叉车证"),
+        Column("skills", "其他技能", required=False, checks=(_NO_PERSONAL_NUMBERS,),
+               hint="会做的工作，如 会PLC编程、氩弧焊"),
         Column("preferred_areas", "意向区域", required=False, checks=(Check(
             _unique_values(_preferred), "意向区域须为达州的县（市、区）或“不限”，以“、”分隔",
-            "preferred areas are areas of Dazhou or 不限, separated by 、"),)),
+            "preferred areas are areas of Dazhou or 不限, separated by 、"),),
+               hint="愿意去工作的区域，多个用“、”分隔，如 达川区、通川区；都可以的填“不限”"),
         Column("expected_wage", "期望月薪", "int", required=False, checks=(Check(
             _between(1_000, 100_000), "月薪须在 1000–100000 元之间",
-            "monthly wage must be 1,000–100,000 CNY"),)),
+            "monthly wage must be 1,000–100,000 CNY"),), hint="元/月，如 4500"),
         _choice("status", "状态", {"seeking": "求职中", "placed": "已就业", "withdrawn": "已退出"}),
-        Column("consent", "同意推荐", "bool"),
+        Column("consent", "同意推荐", "bool",
+               hint="是 或 否：学员是否同意被推荐给企业（不同意的不会出现在任何名单中）"),
         Column("contact", "联系电话", required=False, checks=(Check(
-            _phone, "电话号码无效（样例数据须为 1009 开头的虚构号码）",
-            "not a phone number (synthetic data must use the fake 1009 range)"),)),
+            _phone, "电话号码无效：请填 11 位手机号或带区号的固定电话"
+                    "（系统自带的样例数据只用 1009 开头的虚构号码）",
+            "not a phone number: a mobile number of 11 digits or a landline with its area "
+            "code (the bundled sample data uses the fake 1009 range only)"),),
+               hint="11 位手机号或带区号的固定电话，如 0818-XXXXXXX；只有学员同意时才向企业显示"),
     )),
 }
 #: The import tables by name.

@@ -309,9 +309,18 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
 
 
 def template(table: str, fmt: str) -> bytes:
-    frame = SCHEMAS[table].template()
+    """The empty table to fill in (CSV, or XLSX with a second sheet saying how), with
+    the trainees' optional column for the consent to share their contact."""
+    frame, guide = SCHEMAS[table].template(), SCHEMAS[table].guide()
+    if table == "trainees":
+        frame.insert(len(frame.columns), SHARE_CONTACT_COLUMNS[1], [])
+        guide = pd.concat([guide, pd.DataFrame([{
+            "列名": SHARE_CONTACT_COLUMNS[1], "英文列名": SHARE_CONTACT_COLUMNS[0],
+            "必填": "否", "类型": "是/否", "可选值": "", "不符合要求时的提示": "",
+            "填写方法（示例）": "是 或 否：学员是否书面同意向企业提供联系电话；"
+                                "留空或“否”时企业只见“（未授权）”。学员撤回的同意，"
+                                "导入不能恢复"}])], ignore_index=True)
     if fmt == "csv":
         return frame.to_csv(index=False).encode("utf-8-sig")
     # The table first (an import reads the first sheet), then how to fill it.
-    return workbook([(SCHEMAS[table].label, frame), ("填写说明", SCHEMAS[table].guide())],
-                    fit_widths=True)
+    return workbook([(SCHEMAS[table].label, frame), ("填写说明", guide)], fit_widths=True)
