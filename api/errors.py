@@ -136,6 +136,11 @@ def _location(error: Any) -> list[str]:
 SHARE_CONTACT_LABEL = "同意向企业提供联系方式"
 #: Request fields named otherwise than their import column: (table, column).
 _FIELD_COLUMNS = {"consent_recommend": ("trainees", "consent")}
+#: Chinese names of request fields that are no import column.
+_REQUEST_FIELDS = {"posting_ids": "岗位编号列表", "trainee_ids": "学员编号列表",
+                   "mode": "方案类型", "length": "名单长度", "per_trainee": "每人名单数上限",
+                   "fill": "补足名单", "level_tolerance": "等级放宽级数",
+                   "require_area": "限定意向区域", "reason": "原因"}
 
 
 def field_label(field: str, table: str | None = None) -> str:
@@ -150,6 +155,8 @@ def field_label(field: str, table: str | None = None) -> str:
     ('期望月薪', '工作地点')
     >>> field_label("id", "courses"), field_label("trainee_id"), field_label("page")
     ('班次编号', '学员编号', 'page')
+    >>> field_label("per_trainee")
+    '每人名单数上限'
     """
     if field == "consent_share_contact":
         return SHARE_CONTACT_LABEL
@@ -161,7 +168,8 @@ def field_label(field: str, table: str | None = None) -> str:
             return schema.column(name).label
     # other tables only by their key: a column name alone (area, status) may be another
     # thing in another table (所在区域, 工作地点)
-    return next((s.column(s.key).label for s in SCHEMAS.values() if s.key == name), field)
+    return next((s.column(s.key).label for s in SCHEMAS.values() if s.key == name),
+                _REQUEST_FIELDS.get(field, field))
 
 
 def _table_of(path: str) -> str | None:

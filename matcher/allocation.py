@@ -335,7 +335,8 @@ def top_up(scores: ScoreInput, core: Allocation, length: int | np.ndarray, *,
     Parameters
     ----------
     scores, shape : as for :func:`allocate`
-        The candidate pairs ``core`` was chosen from.
+        The candidate pairs ``core`` was chosen from; the shape is ``core``'s by
+        default.
     core : Allocation
         The lists to top up; each pair must be a candidate pair.
     length : int or int array (postings,)
@@ -374,13 +375,22 @@ def top_up(scores: ScoreInput, core: Allocation, length: int | np.ndarray, *,
     >>> [r.tolist() for r in top_up(p, core, 2).lists()]
     [[0, 1], [0, 2]]
     """
-    pairs = _validated_pairs(scores, length, 1, shape)
+    # the core's shape, when none is given: a triple alone may not reach the last rows
+    # or columns the core was allocated over
+    pairs = _validated_pairs(scores, length, 1, core.shape if shape is None else shape)
+    held = np.bincount(core.posting, minlength=pairs.shape[0])[:pairs.shape[0]]
+    if len(held) == pairs.shape[0] and (held > pairs.row_cap).any():
+        i = int(np.flatnonzero(held > pairs.row_cap)[0])
+        raise ValueError(f"core lists {held[i]} names for posting {i}, more than its "
+                         f"length {pairs.row_cap[i]}")
     key = pairs.row * pairs.shape[1] + pairs.col
     at = np.searchsorted(key, core.posting * pairs.shape[1] + core.trainee)
+    wanted = core.posting * pairs.shape[1] + core.trainee
     if core.shape != pairs.shape or (at >= len(key)).any() or (
-            key[np.minimum(at, len(key) - 1)] != core.posting * pairs.shape[1] + core.trainee
-    ).any():
-        raise ValueError("core must hold candidate pairs of the same postings × trainees")
+            key[np.minimum(at, len(key) - 1)] != wanted).any() or (
+            len(np.unique(wanted)) < len(wanted)):
+        raise ValueError("core must hold distinct candidate pairs of the same postings × "
+                         "trainees")
     taken = np.zeros(len(pairs.score), dtype=bool)
     taken[at] = True
     left = pairs.row_cap - np.bincount(core.posting, minlength=pairs.shape[0])

@@ -27,10 +27,10 @@ def make_plan(body: PlanRequest, session: SessionDep, who: UserDep, index: Index
     that not every posting names the same trainees; each pair with its reasons.
 
     By default each trainee is on at most ``spread`` lists (the places spread evenly)
-    in the allocation, and ``fill`` then tops short lists up, trainees on fewer lists
-    first, past the spread where a list has no other candidates. With ``per_trainee``
-    no trainee is on more lists than that, the top-up included, and the summary counts
-    the places left empty for the limit."""
+    in the allocation, and ``fill`` then tops short lists up, each candidate's score
+    down-weighted by the lists they are on already, past the spread where a list has
+    no other candidates. With ``per_trainee`` no trainee is on more lists than that,
+    the top-up included, and the summary counts the places left empty for the limit."""
     return plans.make_plan(session, index, who, body)
 
 

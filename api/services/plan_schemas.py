@@ -46,12 +46,13 @@ class PlanRequest(BaseModel):
         "lists may stay short (see summary.places_empty_at_limit). Default: no hard "
         "limit; the allocation puts each trainee on at most the list places spread "
         "evenly over the trainees who are anyone's candidate, rounded up (the "
-        "response's spread), and fill tops lists up past it, least-listed trainees "
-        "first. In simulation the default placed more trainees: short lists are fewer "
-        "chances"))] = None
+        "response's spread), and fill tops lists up past it, each candidate's score "
+        "down-weighted by the lists they are on already. In simulation the default "
+        "placed more trainees: short lists are fewer chances"))] = None
     fill: bool = Field(True, description="top short lists up by a congestion-aware "
-                       "re-ranking (shortlists): candidates on fewer lists first, and "
-                       "with per_trainee only those still under it")
+                       "re-ranking (shortlists): score / (1 + 0.25 × the lists a "
+                       "candidate is on already), and with per_trainee only candidates "
+                       "still under it")
     level_tolerance: Annotated[int, Field(ge=0, le=7)] = 0
     require_area: bool = True
 
@@ -59,7 +60,9 @@ class PlanRequest(BaseModel):
     def _shortlist_options(self) -> PlanRequest:
         if self.mode == "assignment" and (self.length is not None
                                           or self.per_trainee is not None):
-            raise ValueError("length and per_trainee apply to mode 'shortlists' only: an "
+            raise ValueError("名单长度（length）和每人名单数上限（per_trainee）只用于推荐名单"
+                             "（shortlists）：一人一岗分配按各岗位待招人数、每名学员一个岗位 / "
+                             "length and per_trainee apply to mode 'shortlists' only: an "
                              "assignment gives each posting its remaining headcount and "
                              "each trainee one job")
         return self
@@ -75,6 +78,9 @@ class PlanItem(BaseModel):
     #: The trainee's rank on the posting's independent list (among the plan's trainees).
     independent_rank: int
     trainee: CandidateSummary
+    #: Has the trainee agreed that enterprises get the contact? (A plan is staff's; a
+    #: sheet handed to an enterprise should carry only these contacts.)
+    shares_contact: bool
 
 
 class PlanPosting(BaseModel):
@@ -87,6 +93,11 @@ class PlanPosting(BaseModel):
     capacity: int
     candidates: int
     items: list[PlanItem]
+    short_reason: str | None = Field(default=None, description=(
+        "why the list holds fewer names than capacity: no_candidate, few_candidates "
+        "(every candidate is listed), at_limit (the others are at per_trainee), "
+        "not_filled (fill: false); null when full"))
+    short_reason_label: str | None = None
 
 
 class UnlistedTrainee(BaseModel):
@@ -102,7 +113,8 @@ class PlanComparison(BaseModel):
 
     objective: float
     trainees_listed: int
-    trainees_unlisted: int
+    trainees_unlisted: int = Field(description="the request's trainees on no list, "
+                                   "counted as summary.trainees_unlisted is")
 
 
 class PlanSummary(BaseModel):

@@ -15,14 +15,16 @@ Shortlists are allocated with at most ``spread`` lists per trainee, then short l
 are topped up by the congestion-aware re-ranking (:func:`~matcher.allocation.top_up`).
 By default ``spread`` is the list places spread evenly over the trainees who are
 anyone's candidate, and the top-up may go past it: a list is filled while it has
-candidates, the least-listed first. A ``per_trainee`` given in the request is a
-promise instead: the allocation and the top-up keep it, and a list whose remaining
-candidates are all at the limit stays short (the summary counts those places). In
-the outcome simulator at the default list length (3 × the remaining headcount), over
-ten simulated years, the default placed 11.1 % more trainees than independent lists
-(pooled), and a hard limit at the even spread 1.8 % more, its lists a third shorter
-(``benchmarks/allocation_quality.py``, rows ``allocation`` and ``allocation (no
-fill)``).
+candidates, their scores down-weighted by the lists each is on already. A
+``per_trainee`` given in the request is a promise instead: the allocation and the
+top-up keep it, and a list whose remaining candidates are all at the limit stays
+short (the summary counts those places).
+
+In the outcome simulator at the default list length (3 × the remaining headcount),
+over ten simulated years, the default placed 11.1 % more trainees than independent
+lists (pooled), and a hard limit at the even spread 1.8 % more, its lists a third
+shorter (``benchmarks/allocation_quality.py``, rows ``allocation`` and ``allocation
+(no fill)``).
 """
 
 from __future__ import annotations
@@ -84,9 +86,16 @@ METHOD_LABELS = {"exact": "精确求解（二部图 b-匹配线性规划，即�
                  "greedy": "贪心（按得分依次选取）", "congestion": "拥挤度重排", "none": "无候选"}
 UNLISTED_REASONS = {
     "no_candidate": "与所选岗位均不匹配（职业、等级或区域不符）",
+    "ended": "所匹配的岗位均已婉拒该学员或学员本人已放弃，不再推荐",
     "capacity": "名额已满：候选岗位的名单已由得分更高或选择更少的学员占用",
     "placed": "已就业", "withdrawn": "已退出求职", "no_consent": "未同意被推荐",
     "not_indexed": "暂未进入匹配索引"}
+#: Why a posting's list holds fewer names than its places.
+SHORT_LIST_REASONS = {
+    "no_candidate": "无候选学员：所选学员与该岗位均不匹配（职业、等级或区域不符）",
+    "few_candidates": "候选学员不足：所有候选学员均已列入",
+    "at_limit": "其余候选学员均已达每人名单数上限",
+    "not_filled": "未补足名单（fill: false）"}
 
 
 @dataclass
@@ -98,6 +107,7 @@ class _Candidates:
     probability: np.ndarray
     recs: dict[tuple[int, int], Recommendation]
     order: list[list[int]]  # per posting: trainee columns in the matcher's rank order
+    ended: set[int]  # trainee columns that matched a posting whose pair has ended
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -196,6 +206,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
     rows, cols, values = [], [], []
     recs: dict[tuple[int, int], Recommendation] = {}
     order: list[list[int]] = []
+    ended_columns: set[int] = set()
     for i, posting in enumerate(postings):
         ranked: list[int] = []
         try:
@@ -204,7 +215,10 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
             found = []
         for rec in found:
             j = column.get(rec.trainee_id)
-            if j is None or (posting.id, rec.trainee_id) in ended:
+            if j is None:
+                continue
+            if (posting.id, rec.trainee_id) in ended:
+                ended_columns.add(j)
                 continue
             ranked.append(j)
             recs[i, j] = rec
@@ -214,7 +228,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
             values.append(min(max(rec.score / 100, 1e-9), 1.0))
         order.append(ranked)
     return _Candidates(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                       np.asarray(values, dtype=float), recs, order)
+                       np.asarray(values, dtype=float), recs, order, ended_columns)
 
 
 def _even_spread(lengths: np.ndarray, cand: _Candidates) -> int:
@@ -250,17 +264,19 @@ def _method_label(method: str, limited: bool) -> str:
     if not fill:
         return label
     return label + ("，并在未达每人名单数上限的学员中按拥挤度补足名单" if limited
-                    else "，并按拥挤度补足名单（已列入名单较少的学员优先）")
+                    else "，并按拥挤度补足名单（得分按已列入名单数折减）")
 
 
-def _topk(lengths: np.ndarray, cand: _Candidates, n_eligible: int) -> PlanComparison:
+def _topk(lengths: np.ndarray, cand: _Candidates, n_trainees: int) -> PlanComparison:
+    """Independent lists of the same lengths: their objective, and the plan's trainees
+    they list and leave off (counted as the plan's summary counts them)."""
     objective, listed = 0.0, set()
     for i, (k, ranked) in enumerate(zip(lengths, cand.order, strict=True)):
         for j in ranked[:int(k)]:
             objective += min(max(cand.recs[i, j].score / 100, 1e-9), 1.0)
             listed.add(j)
     return PlanComparison(objective=round(objective, 4), trainees_listed=len(listed),
-                          trainees_unlisted=n_eligible - len(listed))
+                          trainees_unlisted=n_trainees - len(listed))
 
 
 def _summary(who: Principal, t: Trainee) -> tuple[CandidateSummary, bool]:
@@ -305,7 +321,8 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
             items.append(PlanItem(rank=rank, trainee_id=rec.trainee_id, score=rec.score,
                                   contributions=rec.contributions, reasons=list(rec.reasons),
                                   gaps=list(rec.gaps), independent_rank=rank_of[j],
-                                  trainee=summary))
+                                  trainee=summary, shares_contact=bool(
+                                      by_id[rec.trainee_id].consent_share_contact)))
             shown_ids.append(rec.trainee_id)
             shown_contact.append(shown)
             if (posting.id, rec.trainee_id) not in recommended:
@@ -323,16 +340,22 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
     for i, picked in enumerate(chosen):
         empty = int(capacity[i]) - len(picked)
         off_list = set(cand.order[i]) - set(picked.tolist())
+        at_limit = 0 if per_trainee is None else sum(int(lists_of[j] >= per_trainee)
+                                                     for j in off_list)
         places_empty += empty
-        if per_trainee is not None:
-            places_at_limit += min(empty, sum(int(lists_of[j] >= per_trainee)
-                                              for j in off_list))
+        places_at_limit += min(empty, at_limit)
+        if empty > 0:
+            code = ("no_candidate" if not cand.order[i] else "few_candidates" if not off_list
+                    else "at_limit" if at_limit == len(off_list) else "not_filled")
+            out_postings[i].short_reason = code
+            out_postings[i].short_reason_label = SHORT_LIST_REASONS[code]
     reachable = {eligible[j].id for j in np.unique(cand.cols).tolist()}
     unlisted = []
     for t in trainees:
         if t.id in listed:
             continue
-        code = reasons[t.id] or ("capacity" if t.id in reachable else "no_candidate")
+        code = reasons[t.id] or ("capacity" if t.id in reachable else "ended"
+                                 if column[t.id] in cand.ended else "no_candidate")
         unlisted.append(UnlistedTrainee(trainee_id=t.id, masked_name=t.masked_name,
                                         area=t.area, reason=code,
                                         reason_label=UNLISTED_REASONS[code]))
@@ -355,33 +378,44 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
                             trainees_unlisted=len(unlisted), places=int(capacity.sum()),
                             places_empty=places_empty, places_empty_at_limit=places_at_limit,
                             pairs_topped_up=topped_up),
-        independent_topk=(_topk(capacity, cand, len(eligible))
+        independent_topk=(_topk(capacity, cand, len(trainees))
                           if request.mode == "shortlists" else None),
         postings=out_postings, unlisted=unlisted)
 
 
 def plan_xlsx(plan: PlanPublic) -> bytes:
-    """The plan as an Excel workbook: pairs, trainees without a list, and the summary."""
-    pairs = pd.DataFrame(
-        [{"岗位编号": p.posting_id, "岗位名称": p.title, "企业编号": p.enterprise_id,
-          "岗位区域": p.area, "待招人数": p.remaining, "名次": i.rank, "学员编号": i.trainee_id,
-          "姓名": i.trainee.masked_name, "学员区域": i.trainee.area,
-          "联系电话": i.trainee.contact or ("（未授权）" if i.trainee.contact_hidden else ""),
-          "得分": round(i.score, 2), "独立名单名次": i.independent_rank,
-          "推荐理由": "；".join(i.reasons), "差距": "；".join(i.gaps)}
-         for p in plan.postings for i in p.items],
-        columns=["岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名次", "学员编号",
-                 "姓名", "学员区域", "联系电话", "得分", "独立名单名次", "推荐理由", "差距"])
+    """The plan as an Excel workbook: pairs (and a row for each posting with an empty
+    list), trainees without a list, and the summary."""
+    columns = ["岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名单说明", "名次",
+               "学员编号", "姓名", "学员区域", "联系电话", "同意向企业提供联系方式", "得分",
+               "独立名单名次", "推荐理由", "差距"]
+
+    def row(p: PlanPosting, i: PlanItem | None) -> dict[str, object]:
+        out: dict[str, object] = {
+            "岗位编号": p.posting_id, "岗位名称": p.title, "企业编号": p.enterprise_id,
+            "岗位区域": p.area, "待招人数": p.remaining, "名单说明": p.short_reason_label or ""}
+        if i is not None:
+            out |= {"名次": i.rank, "学员编号": i.trainee_id, "姓名": i.trainee.masked_name,
+                    "学员区域": i.trainee.area,
+                    "联系电话": i.trainee.contact or ("（未授权）" if i.trainee.contact_hidden
+                                                    else ""),
+                    "同意向企业提供联系方式": "是" if i.shares_contact else "否",
+                    "得分": round(i.score, 2), "独立名单名次": i.independent_rank,
+                    "推荐理由": "；".join(i.reasons), "差距": "；".join(i.gaps)}
+        return out
+
+    pairs = pd.DataFrame([row(p, i) for p in plan.postings
+                          for i in ([*p.items] if p.items else [None])], columns=columns)
     unlisted = pd.DataFrame([{"学员编号": u.trainee_id, "姓名": u.masked_name, "区域": u.area,
                               "原因": u.reason_label} for u in plan.unlisted],
                             columns=["学员编号", "姓名", "区域", "原因"])
     s = plan.summary
     facts = [("方案类型", plan.mode_label), ("求解方法", plan.method_label),
-             ("预期就业人数（目标值）", round(plan.objective, 2)),
+             ("预期就业人数（按得分估算，目标函数值）", round(plan.objective, 2)),
              ("最优性差距", "—" if plan.gap is None else f"{plan.gap:.1%}"),
              ("每名学员名单数上限", "不设硬上限" if plan.per_trainee is None
               else plan.per_trainee),
-             ("分配时每名学员名单数", plan.spread),
+             ("分配时每名学员最多名单数", plan.spread),
              ("单个学员实际最多列入名单数", plan.most_lists), ("岗位数", s.postings),
              ("学员数", s.trainees), ("可推荐学员数", s.eligible_trainees),
              ("候选配对数", s.candidate_pairs), ("入选配对数", s.pairs_chosen),

@@ -160,7 +160,12 @@ def test_plan_exports_to_xlsx_with_chinese_headers(client: TestClient, tokens: H
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["分配方案", "未列入名单学员", "方案概要"]
     pairs = list(book["分配方案"].values)
-    assert pairs[0][:7] == ("岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名次",
-                            "学员编号")
-    assert len(pairs) - 1 == plan["summary"]["pairs_chosen"]
+    assert pairs[0][:8] == ("岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数",
+                            "名单说明", "名次", "学员编号")
+    # a row per pair, and one for each posting whose list is empty, saying why
+    empty = [p for p in plan["postings"] if not p["items"]]
+    assert len(pairs) - 1 == plan["summary"]["pairs_chosen"] + len(empty)
+    notes = {r[0]: r[5] for r in pairs[1:] if r[6] is None}
+    assert notes == {p["posting_id"]: p["short_reason_label"] for p in empty}
+    assert all(notes.values())
     assert next(book["未列入名单学员"].values)[0] == "学员编号"

@@ -146,7 +146,7 @@ def test_without_a_limit_every_list_is_filled_from_its_candidates(
     assert summary["places_empty"] < strict["summary"]["places_empty"]
     assert summary["pairs_chosen"] == (strict["summary"]["pairs_chosen"]
                                        + summary["pairs_topped_up"])
-    # The top-up prefers trainees on fewer lists: more are listed than by the spread alone.
+    # the top-up only adds: everyone the spread listed is still listed
     assert summary["trainees_listed"] >= strict["summary"]["trainees_listed"]
 
 
@@ -161,7 +161,8 @@ def test_xlsx_keeps_the_limit_and_counts_empty_places(client: TestClient, tokens
     assert response.status_code == 200, response.text
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     header, *rows = list(book["分配方案"].values)
-    lists = Counter(row[header.index("学员编号")] for row in rows)
+    lists = Counter(row[header.index("学员编号")] for row in rows
+                    if row[header.index("学员编号")] is not None)
     facts = dict(list(book["方案概要"].values)[1:])
     if per_trainee is None:
         assert facts["每名学员名单数上限"] == "不设硬上限"
@@ -169,9 +170,20 @@ def test_xlsx_keeps_the_limit_and_counts_empty_places(client: TestClient, tokens
         assert facts["每名学员名单数上限"] == per_trainee == plan["per_trainee"]
         over = {t: n for t, n in lists.items() if n > per_trainee}
         assert not over, f"on more than {per_trainee} lists: {over}"
-    assert facts["分配时每名学员名单数"] == plan["spread"]
+    assert facts["分配时每名学员最多名单数"] == plan["spread"]
     assert facts["单个学员实际最多列入名单数"] == plan["most_lists"] == max(lists.values())
-    assert len(rows) == plan["summary"]["pairs_chosen"]
+    empty = [p for p in plan["postings"] if not p["items"]]
+    assert len(rows) == plan["summary"]["pairs_chosen"] + len(empty)
+    # every posting is in the sheet, an empty list's row saying why
+    assert {row[0] for row in rows} == {p["posting_id"] for p in plan["postings"]}
+    for posting in plan["postings"]:
+        if len(posting["items"]) < posting["capacity"]:
+            assert posting["short_reason"] in ("no_candidate", "few_candidates", "at_limit",
+                                               "not_filled")
+            if per_trainee is None:
+                assert posting["short_reason"] in ("no_candidate", "few_candidates")
+        else:
+            assert posting["short_reason"] is None
     summary = plan["summary"]
     assert facts["名单总名额"] == summary["places"]
     assert facts["空缺名额"] == summary["places_empty"] > 0

@@ -220,12 +220,30 @@ def test_top_up_of_full_lists_returns_the_core() -> None:
     assert top_up(scores, core, 2) is core
 
 
-def test_top_up_refuses_pairs_that_are_not_candidates() -> None:
+def test_top_up_refuses_a_core_that_is_not_of_the_candidates() -> None:
     scores = sparse.csr_array(np.array([[0.9, 0.0], [0.7, 0.6]]))
     stray = Allocation(np.array([0]), np.array([1]), np.array([0.5]), 0.5, None, "exact",
                        (2, 2))
     with pytest.raises(ValueError, match="candidate pairs"):
         top_up(scores, stray, 1)
+    twice = Allocation(np.array([1, 1]), np.array([0, 0]), np.array([0.7, 0.7]), 1.4, None,
+                       "exact", (2, 2))
+    with pytest.raises(ValueError, match="distinct"):
+        top_up(scores, twice, 2)
+    both = Allocation(np.array([1, 1]), np.array([0, 1]), np.array([0.7, 0.6]), 1.3, None,
+                      "exact", (2, 2))
+    with pytest.raises(ValueError, match="more than its length 1"):
+        top_up(scores, both, 1)
+
+
+def test_shortlists_from_triples_keep_trainees_with_no_pair() -> None:
+    """A triple need not reach the last trainees: the shape comes from per_trainee, and
+    the top-up keeps it (it raised here when the top-up was first split off)."""
+    triple = (np.array([0, 0]), np.array([0, 1]), np.array([0.9, 0.5]))
+    for objective in ("linear", "placements"):
+        plan = allocate_shortlists(triple, 2, per_trainee=np.array([1, 1, 1]),
+                                   objective=objective)  # type: ignore[arg-type]
+        assert [r.tolist() for r in plan.lists()] == [[0, 1]] and plan.shape == (1, 3)
 
 
 def test_congestion_rerank_keeps_a_limit_counting_earlier_lists() -> None:
