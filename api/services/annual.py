@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from api.db import make_engine, make_sessionmaker
 from api.models import Enterprise, Posting, Trainee
 from api.services import metrics
-from api.services.report_files import annual_html, annual_xlsx
+from api.services.report_files import VERDICTS, annual_html, annual_xlsx, verdict
 from api.services.reports import YEARS, Period, demand_survey
 from matcher import KEY_INDUSTRIES
 from matcher.taxonomy import Taxonomy
@@ -148,6 +148,7 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
     return {
         "title": f"达州市技能人才培训与就业匹配年度报告（{year}年）",
         "year": year, "generated": today.isoformat(), "plan_year": plan_year,
+        "future": year > today.year,
         "goals": {"placement_matching_training": metrics.PLACEMENT_GOAL,
                   "key_industry_supply": metrics.SUPPLY_GOAL},
         "city": {"area": CITY,
@@ -211,15 +212,20 @@ def summary_line(report: dict[str, Any]) -> str:
     ...     "placement": {"goal_share": 0.0121, "placed_matching_training": 10,
     ...                   "graduates": 825, "meets_goal": False},
     ...     "supply": {"satisfaction": None, "met": 0, "demand": 0, "meets_goal": False}}})
-    >>> line.split("；")[:2]
-    ['培训人次 10（该年度无目标）', '培训就业匹配率 1.2%（10 / 825 人，目标 ≥ 80%，未达到）']
+    >>> for part in line.split("；"):
+    ...     print(part)
+    培训人次 10（该年度无目标）
+    培训就业匹配率 1.2%（10 / 825 人，目标 ≥ 80%，未达到）
+    重点产业需求满足率 —（0 / 0 人，目标 ≥ 90%，无数据，不判定）
     """
     t, p, s = (report["city"][k] for k in ("training", "placement", "supply"))
-    reached = {True: "已达到", False: "未达到"}
     training = (f"培训人次 {t['trained']:,} / 目标 {t['target']:,}（{_pct(t['share'])}）"
                 if t["has_target"] else f"培训人次 {t['trained']:,}（该年度无目标）")
+    placement = verdict(p["meets_goal"], p["goal_share"])
+    supply = verdict(s["meets_goal"], s["satisfaction"])
     return (f"{training}；培训就业匹配率 {_pct(p['goal_share'])}（"
             f"{p['placed_matching_training']} / {p['graduates']} 人，目标 ≥ "
-            f"{metrics.PLACEMENT_GOAL:.0%}，{reached[p['meets_goal']]}）；"
+            f"{metrics.PLACEMENT_GOAL:.0%}，{VERDICTS[placement]}）；"
             f"重点产业需求满足率 {_pct(s['satisfaction'])}（{s['met']} / {s['demand']} 人，"
-            f"目标 ≥ {metrics.SUPPLY_GOAL:.0%}，{reached[s['meets_goal']]}）")
+            f"目标 ≥ {metrics.SUPPLY_GOAL:.0%}，{VERDICTS[supply]}）")
+

@@ -17,7 +17,7 @@ import pandas as pd
 
 from matcher.workbooks import workbook
 
-__all__ = ["annual_html", "annual_xlsx", "demand_xlsx"]
+__all__ = ["VERDICTS", "annual_html", "annual_xlsx", "demand_xlsx", "verdict"]
 
 _SURVEY_COLUMNS = {"industry": "产业", "key_industry": "重点产业", "occupation_code": "职业编码",
                    "occupation": "职业", "level_label": "等级要求", "area": "区域",
@@ -37,6 +37,27 @@ _TOTAL_LABELS = {"postings_opened": "新发布岗位数", "demanded": "需求人
 
 _SHARES = ("完成率", "培训就业匹配率", "通过匹配就业占比", "需求满足率")
 NO_TARGET = "无目标"
+#: A target of a plan year that has not begun.
+NOT_DUE = "未到期"
+
+#: How a goal reads: met, missed, or not judged (no one to judge it on).
+VERDICTS = {True: "已达到", False: "未达到", None: "无数据，不判定"}
+
+
+def verdict(meets: bool, share: float | None) -> bool | None:
+    """A goal's verdict for display: None (not judged) when there is no share, i.e.
+    no one to judge it on, else ``meets``.
+
+    >>> verdict(False, None), verdict(False, 0.5), verdict(True, 0.9)
+    (None, False, True)
+    """
+    return None if share is None else meets
+
+
+def _yes_no(meets: bool, share: float | None) -> str:
+    """是 / 否 in the area table; "—" when there is no share to judge."""
+    judged = verdict(meets, share)
+    return "—" if judged is None else "是" if judged else "否"
 
 
 def _workbook(sheets: Sequence[tuple[str, pd.DataFrame]], **layout: Any) -> bytes:
@@ -86,16 +107,18 @@ def _area_rows(report: dict[str, Any], *, as_text: bool = True) -> list[dict[str
         out.append({
             "区域": a["area"], "培训人次": t["trained"] if t else None,
             "目标人次": t["target"] if t else None, "完成率": share(t["share"]) if t else "—",
-            "达到培训目标": _reached(t) if report.get("plan_year", True) else NO_TARGET,
+            "达到培训目标": (NO_TARGET if not report.get("plan_year", True) else NOT_DUE
+                       if report.get("future") and t else _reached(t)),
             "结业学员": p["graduates"], "已就业（有录用记录）": p["placed"],
             "状态为已就业": p["placed_by_status"],
             "所学职业就业": p["placed_matching_training"],
             "培训就业匹配率": share(p["goal_share"]),
-            "达到80%": "是" if p["meets_goal"] else "否",
+            "达到80%": _yes_no(p["meets_goal"], p["goal_share"]),
             "通过匹配就业": p["placed_through_matching"],
             "通过匹配就业占比": share(p["through_matching_share"]),
             "重点产业需求人数": s["demand"], "已满足": s["met"],
-            "需求满足率": share(s["satisfaction"]), "达到90%": "是" if s["meets_goal"] else "否"})
+            "需求满足率": share(s["satisfaction"]),
+            "达到90%": _yes_no(s["meets_goal"], s["satisfaction"])})
     return out
 
 
@@ -210,7 +233,9 @@ def annual_html(report: dict[str, Any]) -> str:
     t, p, s = city["training"], city["placement"], city["supply"]
     training_card = (
         _card("培训人次 / 目标", f"{t['trained']:,} / {t['target']:,}",
-              f"完成率 {_pct(t['share'])}", t["meets_target"])
+              f"完成率 {_pct(t['share'])}" + ("；年度尚未开始，不判定" if report.get("future")
+                                             else ""),
+              None if report.get("future") else t["meets_target"])
         if t.get("has_target", True) else
         _card("培训人次 / 目标", f"{t['trained']:,} / {NO_TARGET}",
               f"{report['year']}年不在实施方案目标年度内，不判定完成", None))
@@ -218,9 +243,11 @@ def annual_html(report: dict[str, Any]) -> str:
         training_card,
         _card("培训就业匹配率", _pct(p["goal_share"]),
               f"{p['placed_matching_training']} / {p['graduates']} 人；目标 ≥ 80%；通过匹配就业 "
-              f"{p['placed_through_matching']} / {p['placed']} 人", p["meets_goal"]),
+              f"{p['placed_through_matching']} / {p['placed']} 人",
+              verdict(p["meets_goal"], p["goal_share"])),
         _card("重点产业需求满足率", _pct(s["satisfaction"]),
-              f"{s['met']} / {s['demand']} 人；目标 ≥ 90%", s["meets_goal"])])
+              f"{s['met']} / {s['demand']} 人；目标 ≥ 90%",
+              verdict(s["meets_goal"], s["satisfaction"]))])
     trained = [(a["area"], float(a["training"]["trained"]), float(a["training"]["target"]))
                for a in areas if a["training"]]
     placed = [(a["area"], a["placement"]["goal_share"] or 0.0, None)

@@ -167,3 +167,23 @@ def test_the_demand_survey_reads_preferred_areas_as_the_matcher_does() -> None:
     assert _willing("渠县、不限") is None and anywhere("渠县、不限")
     assert _willing(float("nan")) is None and _willing("") is None
     assert _willing("高新区") == frozenset({"达州高新区"})  # an alias, as the matcher reads it
+
+
+def test_goals_with_nothing_to_judge_are_not_reported_missed(app: Any) -> None:
+    """A year not begun has its training target 未到期, and a goal with no one to judge
+    it on (no graduates, no demand) reads "—" / 无数据 in grey: never 否 or 未达到."""
+    from api.services.annual import annual_report, summary_line
+    from api.services.report_files import _area_rows, annual_html
+    from api.services.reports import Period
+    from matcher.taxonomy import Taxonomy
+
+    with app.state.sessionmaker() as session:
+        report = annual_report(session, Taxonomy.default(), Period.year(2027),
+                               today=dt.date(2026, 11, 29))
+    assert report["future"] and report["city"]["placement"]["goal_share"] is None
+    rows = _area_rows(report)
+    assert {r["达到培训目标"] for r in rows if r["目标人次"]} == {"未到期"}
+    assert {r["达到80%"] for r in rows} == {"—"} == {r["达到90%"] for r in rows}
+    page = annual_html(report)
+    assert '<b class="short-text">' not in page  # nothing in the red of a missed goal
+    assert "未达到" not in summary_line(report) and "无数据，不判定" in summary_line(report)
