@@ -81,10 +81,17 @@ def report(args: argparse.Namespace) -> int:
         return 2
     url = args.database_url or settings.database_url
     output = args.output or f"annual_report_{args.year}.{args.format}"
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         summary = write_annual_report(url, args.year, args.format, output)
     except ValueError as exc:
         print(f"talentmatch report: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:  # a malformed URL, or a database that does not answer
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"talentmatch report: cannot read the database at {url} ({reason}): check "
+              "--database-url", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. -o into a folder that does not exist
         print(f"talentmatch report: cannot write {output} ({exc.strerror}): choose another "

@@ -223,3 +223,15 @@ def test_report_command_without_a_database(tmp_path: Path,
     assert main(["report", "--year", str(YEAR), "--database-url", missing]) == 2
     assert "no database" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("url", ["notaurl", "postgresql://nobody@127.0.0.1:1/none"],
+                         ids=["malformed", "no-server"])
+def test_report_command_with_a_database_it_cannot_read(
+        url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One line naming the database, no traceback."""
+    assert main(["report", "--year", str(YEAR), "--database-url", url,
+                 "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("talentmatch report: cannot read the database at ") and url in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
