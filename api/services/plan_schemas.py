@@ -10,6 +10,7 @@ the allocation spreads the places evenly and the top-up fills lists past that sp
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,9 +29,10 @@ MAX_LENGTH = 50
 
 
 class PlanRequest(BaseModel):
-    """The postings and trainees to plan for, and the shape of the plan."""
+    """The postings and trainees to plan for, and the shape of the plan. Strict: a
+    length of ``true`` or a fill of ``"no"`` is refused, not read as 1 or false."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     posting_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_POSTINGS)]
     trainee_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_TRAINEES)]
@@ -88,6 +90,9 @@ class PlanPosting(BaseModel):
     title: str
     enterprise_id: str
     area: str
+    closes: dt.date
+    #: Closed by date before today, though still open: worth checking before a fair.
+    past_closing: bool
     headcount: int
     remaining: int
     capacity: int
@@ -131,6 +136,8 @@ class PlanSummary(BaseModel):
         "of the empty places, those a candidate of the posting could have taken but for "
         "the per_trainee limit (every such candidate is on per_trainee lists already); "
         "the others lack candidates (or were left by fill: false); 0 without a limit"))
+    postings_past_closing: int = Field(description="postings whose closing date has "
+                                       "passed though they are still open")
     pairs_topped_up: int = Field(description="pairs added by fill's top-up (within "
                                  "per_trainee when given); 0 when the allocation left no "
                                  "room")

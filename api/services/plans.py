@@ -29,6 +29,7 @@ shorter (``benchmarks/allocation_quality.py``, rows ``allocation`` and ``allocat
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -310,6 +311,7 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
                        if len(cand.rows) else (None, 0))
 
     chosen = plan.lists() if plan is not None else [np.empty(0, dtype=np.int64)] * len(postings)
+    today = dt.date.today()
     by_id = {t.id: t for t in trainees}
     out_postings, shown_ids, shown_contact, events = [], [], [], []
     for i, (posting, picked) in enumerate(zip(postings, chosen, strict=True)):
@@ -330,7 +332,8 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
                                           trainee_id=rec.trainee_id, actor_id=who.user_id))
         out_postings.append(PlanPosting(
             posting_id=posting.id, title=posting.title, enterprise_id=posting.enterprise_id,
-            area=posting.area, headcount=posting.headcount, remaining=int(remaining[i]),
+            area=posting.area, closes=posting.closes, past_closing=posting.closes < today,
+            headcount=posting.headcount, remaining=int(remaining[i]),
             capacity=int(capacity[i]), candidates=len(cand.order[i]), items=items))
 
     listed = set(shown_ids)
@@ -377,6 +380,7 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
                             pairs_chosen=len(shown_ids), trainees_listed=len(listed),
                             trainees_unlisted=len(unlisted), places=int(capacity.sum()),
                             places_empty=places_empty, places_empty_at_limit=places_at_limit,
+                            postings_past_closing=sum(p.past_closing for p in out_postings),
                             pairs_topped_up=topped_up),
         independent_topk=(_topk(capacity, cand, len(trainees))
                           if request.mode == "shortlists" else None),
@@ -386,14 +390,16 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
 def plan_xlsx(plan: PlanPublic) -> bytes:
     """The plan as an Excel workbook: pairs (and a row for each posting with an empty
     list), trainees without a list, and the summary."""
-    columns = ["岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "名单说明", "名次",
-               "学员编号", "姓名", "学员区域", "联系电话", "同意向企业提供联系方式", "得分",
+    columns = ["岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数", "截止日期", "名单说明",
+               "名次", "学员编号", "姓名", "学员区域", "联系电话", "同意向企业提供联系方式", "得分",
                "独立名单名次", "推荐理由", "差距"]
 
     def row(p: PlanPosting, i: PlanItem | None) -> dict[str, object]:
         out: dict[str, object] = {
             "岗位编号": p.posting_id, "岗位名称": p.title, "企业编号": p.enterprise_id,
-            "岗位区域": p.area, "待招人数": p.remaining, "名单说明": p.short_reason_label or ""}
+            "岗位区域": p.area, "待招人数": p.remaining,
+            "截止日期": f"{p.closes:%Y-%m-%d}" + ("（已过）" if p.past_closing else ""),
+            "名单说明": p.short_reason_label or ""}
         if i is not None:
             out |= {"名次": i.rank, "学员编号": i.trainee_id, "姓名": i.trainee.masked_name,
                     "学员区域": i.trainee.area,
@@ -422,7 +428,8 @@ def plan_xlsx(plan: PlanPublic) -> bytes:
              ("列入名单的学员", s.trainees_listed), ("未列入任何名单的学员", s.trainees_unlisted),
              ("名单总名额", s.places), ("空缺名额", s.places_empty),
              ("其中：候选学员均已达每人名单数上限而空缺的名额", s.places_empty_at_limit),
-             ("补足名单时增补的配对数", s.pairs_topped_up)]
+             ("补足名单时增补的配对数", s.pairs_topped_up),
+             ("截止日期已过、仍在招聘的岗位数", s.postings_past_closing)]
     if plan.independent_topk is not None:
         facts += [("对照：独立名单预期就业人数", round(plan.independent_topk.objective, 2)),
                   ("对照：独立名单未列入的学员", plan.independent_topk.trainees_unlisted)]

@@ -110,13 +110,26 @@ def test_closed_postings_are_refused(client: TestClient, tokens: H, app: FastAPI
     {"mode": "lottery"},
     {"posting_ids": ["P 1; drop"]},
     {"surprise": True},
+    {"length": True},
+    {"fill": "no"},
+    {"per_trainee": "2"},
 ], ids=["empty", "too-many-postings", "too-many-trainees", "long-lists",
-        "assignment-with-length", "mode", "bad-id", "extra-field"])
+        "assignment-with-length", "mode", "bad-id", "extra-field", "length-bool",
+        "fill-text", "per-trainee-text"])
 def test_bad_requests_get_422(client: TestClient, tokens: H, fair: dict,
                               change: dict) -> None:
     response = client.post("/api/v1/plans", json=fair | change, headers=tokens["admin"])
     assert response.status_code == 422, response.text
-    assert response.json()["error"]["message_en"]
+    error = response.json()["error"]
+    assert error["message_en"]
+    # in Chinese, naming the field by its Chinese name where it has one
+    labels = {"length": "名单长度", "fill": "补足名单", "per_trainee": "每人名单数上限",
+              "mode": "方案类型"}
+    for field, label in labels.items():
+        if set(change) == {field}:
+            assert label in error["message_zh"], error["message_zh"]
+    if "assignment" in change.values():  # the rule in Chinese, not only in English
+        assert "只用于推荐名单" in error["message_zh"]
 
 
 @pytest.mark.parametrize("who", ["enterprise1", "trainee1"])
@@ -160,12 +173,18 @@ def test_plan_exports_to_xlsx_with_chinese_headers(client: TestClient, tokens: H
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["分配方案", "未列入名单学员", "方案概要"]
     pairs = list(book["分配方案"].values)
-    assert pairs[0][:8] == ("岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数",
-                            "名单说明", "名次", "学员编号")
+    assert pairs[0][:9] == ("岗位编号", "岗位名称", "企业编号", "岗位区域", "待招人数",
+                            "截止日期", "名单说明", "名次", "学员编号")
     # a row per pair, and one for each posting whose list is empty, saying why
     empty = [p for p in plan["postings"] if not p["items"]]
     assert len(pairs) - 1 == plan["summary"]["pairs_chosen"] + len(empty)
-    notes = {r[0]: r[5] for r in pairs[1:] if r[6] is None}
+    notes = {r[0]: r[6] for r in pairs[1:] if r[7] is None}
     assert notes == {p["posting_id"]: p["short_reason_label"] for p in empty}
     assert all(notes.values())
+    # the closing date, marked where it has passed, as the JSON says
+    closes = {p["posting_id"]: p["closes"] + ("（已过）" if p["past_closing"] else "")
+              for p in plan["postings"]}
+    assert {r[0]: r[5] for r in pairs[1:]} == closes
+    assert plan["summary"]["postings_past_closing"] == sum(
+        p["past_closing"] for p in plan["postings"])
     assert next(book["未列入名单学员"].values)[0] == "学员编号"
