@@ -21,8 +21,8 @@ top-up keep it, and a list whose remaining candidates are all at the limit stays
 short (the summary counts those places).
 
 In the outcome simulator at the default list length (3 × the remaining headcount),
-over ten simulated years, the default placed 11.1 % more trainees than independent
-lists (pooled), and a hard limit at the even spread 1.8 % more, its lists a third
+over ten simulated years, the default placed 11.0 % more trainees than independent
+lists (pooled), and a hard limit at the even spread 2.1 % more, its lists a third
 shorter (``benchmarks/allocation_quality.py``, rows ``allocation`` and ``allocation
 (no fill)``).
 """
