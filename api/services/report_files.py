@@ -32,7 +32,8 @@ _TOTAL_LABELS = {"postings_opened": "新发布岗位数", "demanded": "需求人
                  "in_courses_ending_soon": "下季度结业的在训学员",
                  "supply_attributed": "可对应岗位的供给", "surplus": "未对应岗位的供给",
                  "gap": "供需缺口", "key_industry_gap": "其中重点产业缺口",
-                 "suggested_course_places": "建议订单式培训规模（人）"}
+                 "suggested_course_places": "建议订单式培训规模（人）",
+                 "key_industry_gap_unread": "其中职业未识别、无培训建议的重点产业缺口"}
 
 
 _SHARES = ("完成率", "培训就业匹配率", "通过匹配就业占比", "需求满足率")

@@ -285,6 +285,7 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period,
     attributed = sum(r["supply_graduates"] + r["supply_soon"] for r in rows)
     soon = period.next_quarter()
     warnings = caveats(period, today)
+    unread_gap = sum(r["gap"] for r in rows if r["key_industry"] and r["occupation_code"] is None)
     totals = {"postings_opened": int(postings["n"].sum()),
               "demanded": int(postings["demanded"].sum()), "filled": len(hires),
               "open": int(postings["open"].sum()), "seeking_graduates": graduates,
@@ -292,7 +293,8 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period,
               "surplus": graduates + soon_count - attributed,
               "gap": sum(r["gap"] for r in rows),
               "key_industry_gap": sum(r["gap"] for r in rows if r["key_industry"]),
-              "suggested_course_places": sum(c["size"] for c in courses)}
+              "suggested_course_places": sum(c["size"] for c in courses),
+              "key_industry_gap_unread": unread_gap}
     return {"label": "季度技能人才需求摸排", "period": period.label,
             "start": period.start.isoformat(), "end": period.end.isoformat(),
             "supply_window": {"label": soon.label, "start": soon.start.isoformat(),
@@ -303,8 +305,12 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period,
                 *(c["message_zh"] for c in warnings),
                 "需求：本期新发布岗位的招聘人数；在招缺口：其中仍在招聘岗位的未招满人数；"
                 "已录用：本期登记的录用人数",
-                "供给：求职中的已结业学员，以及下一季度结业的在训学员（按所学职业、目标等级和所在区域）；"
+                f"供给：求职中的已结业学员，以及下一季度（{soon.label}，{soon.start:%Y-%m-%d} 至 "
+                f"{soon.end:%Y-%m-%d}）结业的在训学员（按所学职业、目标等级和所在区域）；"
                 "每人只计一次，优先计入等级要求高的岗位",
+                "需求人数大于已录用与在招缺口之和的，差额为已关闭或已标记招满、未登记录用的岗位",
+                *([f"重点产业缺口中有 {unread_gap} 人的岗位职业未能识别（（未识别职业）行），"
+                   "不生成订单式培训建议，请核对岗位名称"] if unread_gap else []),
                 "学员状态为当前状态"]}
 
 

@@ -235,3 +235,21 @@ def test_report_command_with_a_database_it_cannot_read(
     err = capsys.readouterr().err
     assert err.startswith("talentmatch report: cannot read the database at ") and url in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("quarter", ["2025Q3", "2026Q1", "2026Q2"])
+def test_the_key_industry_gap_is_courses_plus_what_could_not_be_read(
+        client: TestClient, tokens: H, quarter: str) -> None:
+    """Every place of the key-industry gap is in a suggested course, or in the count of
+    postings whose occupation was not read (which the notes then explain)."""
+    survey = client.get(f"/api/v1/reports/demand?quarter={quarter}",
+                        headers=tokens["counselor"]).json()
+    totals = survey["totals"]
+    assert totals["key_industry_gap"] == (totals["suggested_course_places"]
+                                          + totals["key_industry_gap_unread"])
+    unread = sum(r["gap"] for r in survey["rows"]
+                 if r["key_industry"] and r["occupation_code"] is None)
+    assert totals["key_industry_gap_unread"] == unread
+    assert (unread > 0) == any("职业未能识别" in n for n in survey["notes"])
+    window = survey["supply_window"]
+    assert any(window["label"] in n and window["start"] in n for n in survey["notes"])
