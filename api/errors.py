@@ -140,7 +140,8 @@ _FIELD_COLUMNS = {"consent_recommend": ("trainees", "consent")}
 _REQUEST_FIELDS = {"posting_ids": "岗位编号列表", "trainee_ids": "学员编号列表",
                    "mode": "方案类型", "length": "名单长度", "per_trainee": "每人名单数上限",
                    "fill": "补足名单", "level_tolerance": "等级放宽级数",
-                   "require_area": "限定意向区域", "reason": "原因"}
+                   "require_area": "限定意向区域", "reason": "原因", "k": "名单人数",
+                   "page": "页码", "page_size": "每页条数"}
 
 
 def field_label(field: str, table: str | None = None) -> str:
@@ -154,7 +155,7 @@ def field_label(field: str, table: str | None = None) -> str:
     >>> field_label("expected_wage", "trainees"), field_label("area", "postings")
     ('期望月薪', '工作地点')
     >>> field_label("id", "courses"), field_label("trainee_id"), field_label("page")
-    ('班次编号', '学员编号', 'page')
+    ('班次编号', '学员编号', '页码')
     >>> field_label("per_trainee")
     '每人名单数上限'
     """

@@ -9,10 +9,10 @@ H = dict[str, dict[str, str]]
 
 
 @pytest.mark.parametrize(("path", "field", "says"), [
-    ("/api/v1/postings?page=0", "page", "须 ≥ 1"),
-    ("/api/v1/postings/P0000001/shortlist?k=0", "k", "须 ≥ 1"),
-    ("/api/v1/postings?page=abc", "page", "须为整数"),
-    ("/api/v1/postings/P0000001/shortlist?require_area=maybe", "require_area",
+    ("/api/v1/postings?page=0", "页码", "须 ≥ 1"),
+    ("/api/v1/postings/P0000001/shortlist?k=0", "名单人数", "须 ≥ 1"),
+    ("/api/v1/postings?page=abc", "页码", "须为整数"),
+    ("/api/v1/postings/P0000001/shortlist?require_area=maybe", "限定意向区域",
      "须为 true 或 false"),
 ])
 def test_a_bad_query_is_explained_in_chinese(client: TestClient, tokens: H, path: str,
