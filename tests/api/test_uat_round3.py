@@ -162,9 +162,10 @@ def test_staff_answers_are_unchanged(client: TestClient, app: FastAPI, tokens: H
     ("area", "postings", "工作地点"), ("area", "enterprises", "所在区域"),
     ("consent_recommend", None, "同意推荐"),
     ("consent_share_contact", "trainees", "同意向企业提供联系方式"),
-    ("posting_id", None, "岗位编号"), ("area", None, "area"), ("page", "postings", "page"),
+    ("posting_id", None, "岗位编号"), ("area", None, "area"), ("page", "postings", "页码"),
+    ("as_of", "postings", "as_of"),
 ], ids=["wage", "trainee-course", "course-key", "id", "posting-area", "enterprise-area",
-        "consent", "share", "other-key", "no-table", "no-column"])
+        "consent", "share", "other-key", "no-table", "request-field", "no-column"])
 def test_field_labels_come_from_the_import_columns(field: str, table: str | None,
                                                   label: str) -> None:
     assert field_label(field, table) == label
