@@ -141,7 +141,8 @@ _REQUEST_FIELDS = {"posting_ids": "岗位编号列表", "trainee_ids": "学员�
                    "mode": "方案类型", "length": "名单长度", "per_trainee": "每人名单数上限",
                    "fill": "补足名单", "level_tolerance": "等级放宽级数",
                    "require_area": "限定意向区域", "reason": "原因", "k": "名单人数",
-                   "page": "页码", "page_size": "每页条数"}
+                   "page": "页码", "page_size": "每页条数",
+                   "spread": "分散推荐"}
 
 
 def field_label(field: str, table: str | None = None) -> str:

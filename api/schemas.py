@@ -335,6 +335,8 @@ class RecommendationPublic(BaseModel):
 
 class ShortlistItem(RecommendationPublic):
     trainee: CandidateSummary
+    #: With ``spread``, staff only: the other open postings whose lists name the trainee.
+    other_lists: int | None = None
 
 
 def _contribution_labels() -> dict[str, str]:

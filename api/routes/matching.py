@@ -54,14 +54,18 @@ def _signed_in(request: Request, user_id: int
 def _shortlist(posting_id: IdPath, request: Request, user_id: TokenUserDep,
                settings: SettingsDep, writer: WriterDep,
                k: K = 20, level_tolerance: Annotated[int, Query(ge=0, le=7)] = 0,
-               require_area: bool = True, area: AreaList = None) -> Shortlist:
+               require_area: bool = True, area: AreaList = None,
+               spread: Annotated[bool, Query(description=(
+                   "spread: trainees already on other open postings' lists move down, "
+                   "by score / (1 + 0.25 × those lists); scores unchanged"))] = False
+               ) -> Shortlist:
     """The shortlist both routes serve (its query parameters are theirs)."""
     with _signed_in(request, user_id) as (session, who, index):
         check_k(settings, k)
         return matching.shortlist(session, index, who, posting_id, k,
                                   level_tolerance=level_tolerance,
                                   require_area=require_area, areas=_areas(area),
-                                  writer=writer)
+                                  writer=writer, spread=spread)
 
 
 ShortlistDep = Annotated[Shortlist, Depends(_shortlist)]

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Table, and_, bindparam, insert, or_, select
+from sqlalchemy import Table, and_, bindparam, distinct, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from api import access
@@ -67,6 +67,25 @@ _POSTING_AND_LOGGED = select(
     ).where(_POSTINGS.id == bindparam("posting_id"))
 _LOGGED_FOR_TRAINEE = select(_INTERACTION.posting_id, _INTERACTION.kind).distinct().where(
     _INTERACTION.trainee_id == bindparam("trainee_id"), _IS_LOGGED)
+#: Other open postings each candidate was recommended for (``spread``).
+_OTHER_LISTS = select(_INTERACTION.trainee_id, func.count(distinct(_INTERACTION.posting_id))
+                      ).select_from(_INTERACTIONS.join(
+                          Posting.__table__, _POSTINGS.id == _INTERACTION.posting_id)).where(
+    _INTERACTION.kind == "recommended",
+    _INTERACTION.trainee_id.in_(bindparam("ids", expanding=True)),
+    _INTERACTION.posting_id != bindparam("posting_id"), _POSTINGS.status == "open"
+).group_by(_INTERACTION.trainee_id)
+#: λ of the spread shortlist: score / (1 + λ · other lists), as the plans' top-up
+#: (:func:`matcher.allocation.rerank_by_congestion`).
+SPREAD_PENALTY = 0.25
+#: A spread shortlist of k re-ranks the best ``SPREAD_POOL × k`` candidates.
+SPREAD_POOL = 4
+#: What a spread shortlist says.
+_SPREAD_NOTICE = Notice(
+    code="spread", message_zh="已分散推荐：已在其他在招岗位推荐名单上的学员排序适当后移"
+    "（得分不变，按 得分 ÷ (1 + 0.25 × 其他名单数) 排序）",
+    message_en="spread: trainees already on other open postings' lists are moved down "
+    "(scores unchanged; ranked by score / (1 + 0.25 × other lists))")
 #: What a shortlist shows of a candidate, and what decides whether it may.
 _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
@@ -123,8 +142,15 @@ def _log(session: Session, writer: GroupWriter | None, who: Principal,
 
 def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: str, k: int,
               *, level_tolerance: int = 0, require_area: bool = True,
-              areas: tuple[str, ...] | None = None, writer: GroupWriter | None = None
-              ) -> Shortlist:
+              areas: tuple[str, ...] | None = None, writer: GroupWriter | None = None,
+              spread: bool = False) -> Shortlist:
+    """The posting's k best candidates ``who`` may see, logged and audited.
+
+    With ``spread`` (the issue's congestion-aware option for ordinary shortlists), the
+    best ``SPREAD_POOL × k`` are re-ranked by score / (1 + λ · the other open postings
+    whose lists already name the trainee), so that not every enterprise is sent the
+    same few graduates; scores are unchanged, and staff see each count.
+    """
     # Columns, not ORM objects, and models built without re-validation: this is the
     # service's busiest route (the values come from the store and the matcher).
     connection = session.connection()
@@ -148,7 +174,17 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
         return [r for r in index.shortlist(posting_id, k + len(ended), filters)
                 if r.trainee_id not in ended][:k]
 
-    recs = ranked(filters)
+    others: dict[str, int] = {}
+    if spread:
+        pool = [r for r in index.shortlist(posting_id, SPREAD_POOL * k + len(ended), filters)
+                if r.trainee_id not in ended]
+        others = dict(connection.execute(_OTHER_LISTS, {
+            "ids": [r.trainee_id for r in pool], "posting_id": posting_id}).all())
+        recs = sorted(pool, key=lambda r: -r.score / (1 + SPREAD_PENALTY
+                                                      * others.get(r.trainee_id, 0)))[:k]
+    else:
+        recs = ranked(filters)
+    staff = who.role in ("admin", "counselor")
     trainees = {t.id: t for t in connection.execute(
         _CANDIDATES, {"ids": [r.trainee_id for r in recs]})}
     items: list[ShortlistItem] = []
@@ -164,7 +200,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
             trainee=CandidateSummary.model_construct(
                 masked_name=t.masked_name, area=t.area, certificates=t.certificates,
                 skills=t.skills, contact=t.contact if shown else None,
-                contact_hidden=not shown)))
+                contact_hidden=not shown),
+            other_lists=others.get(r.trainee_id, 0) if spread and staff else None))
     _log(session, writer, who,
          [(posting_id, i.trainee_id) for i in items if i.trainee_id not in logged],
          [i.trainee_id for i in items], "shortlist",
@@ -172,7 +209,8 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     relaxations = [] if items or posting.status != "open" else _relaxations(ranked, filters)
     return Shortlist.model_construct(posting_id=posting_id, posting_title=posting.title, k=k,
                                      scorer=scorer, items=items,
-                                     notices=_posting_notices(posting.status),
+                                     notices=_posting_notices(posting.status)
+                                     + ([_SPREAD_NOTICE] if spread else []),
                                      relaxations=relaxations)
 
 
@@ -246,7 +284,11 @@ def shortlist_xlsx(result: Shortlist) -> bytes:
              "技能": i.trainee.skills or "",
              "联系电话": i.trainee.contact or ("（未授权）" if i.trainee.contact_hidden else ""),
              "得分": round(i.score, 2), "推荐理由": "；".join(i.reasons),
-             "差距": "；".join(i.gaps)} for i in result.items]
-    frame = pd.DataFrame(rows, columns=["排名", "学员编号", "姓名", "区域", "证书", "技能",
-                                        "联系电话", "得分", "推荐理由", "差距"])
+             "差距": "；".join(i.gaps), "已在其他在招岗位名单数": i.other_lists}
+            for i in result.items]
+    columns = ["排名", "学员编号", "姓名", "区域", "证书", "技能", "联系电话", "得分", "推荐理由",
+               "差距"]
+    if any(i.other_lists is not None for i in result.items):
+        columns.append("已在其他在招岗位名单数")
+    frame = pd.DataFrame(rows, columns=columns)
     return workbook([("推荐名单", frame)], fit_widths=True)

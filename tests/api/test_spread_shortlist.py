@@ -1,0 +1,113 @@
+"""The congestion-aware option of ordinary shortlists (``spread``): a trainee already on
+other open postings' lists moves down, by score / (1 + 0.25 × those lists); scores stay
+as they are; staff see the count, an enterprise only the order and the notice."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.models import Interaction, Posting
+from api.services.matching import _OTHER_LISTS, SPREAD_PENALTY
+
+H = dict[str, dict[str, str]]
+POSTING = {"title": "数控车工", "requirements": "会数控车床操作", "headcount": 3,
+           "wage_min": 4000, "wage_max": 6000, "area": "达川区", "closes": "2027-06-30"}
+RELAXED = "level_tolerance=7&require_area=false"
+
+
+@pytest.fixture(scope="module")
+def busy(client: TestClient, tokens: H, app: FastAPI) -> dict[str, object]:
+    """A new posting of enterprise1 whose best candidate is already on 8 other open
+    postings' lists (logged as recommended there)."""
+    pid = client.post("/api/v1/postings", json=POSTING,
+                      headers=tokens["enterprise1"]).json()["id"]
+    plain = client.get(f"/api/v1/postings/{pid}/shortlist?k=10&{RELAXED}",
+                       headers=tokens["counselor"]).json()["items"]
+    assert len(plain) >= 5
+    star = plain[0]["trainee_id"]
+    with app.state.sessionmaker() as s:
+        app.state.writer.flush()
+        others = s.scalars(select(Posting.id).where(Posting.status == "open",
+                                                    Posting.id != pid)
+                           .order_by(Posting.id).limit(8)).all()
+        s.add_all(Interaction(kind="recommended", posting_id=o, trainee_id=star)
+                  for o in others)
+        s.commit()
+    return {"posting": pid, "star": star, "plain": plain}
+
+
+def _spread(client: TestClient, headers: dict[str, str], pid: str) -> dict:
+    response = client.get(f"/api/v1/postings/{pid}/shortlist?k=10&{RELAXED}&spread=true",
+                          headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_trainee_on_many_lists_moves_down_with_scores_unchanged(
+        client: TestClient, tokens: H, app: FastAPI, busy: dict) -> None:
+    body = _spread(client, tokens["counselor"], busy["posting"])
+    items = {i["trainee_id"]: i for i in body["items"]}
+    # the star was first; 8 other lists divide its score by 3: it is first no more (the
+    # sample's scores are close, so it may leave the ten altogether)
+    assert body["items"][0]["trainee_id"] != busy["star"]
+    assert busy["star"] not in items or items[busy["star"]]["rank"] > 1
+    plain = {i["trainee_id"]: i["score"] for i in busy["plain"]}
+    assert all(i["score"] == pytest.approx(plain[t]) for t, i in items.items() if t in plain)
+    weighted = [i["score"] / (1 + SPREAD_PENALTY * i["other_lists"]) for i in body["items"]]
+    assert weighted == sorted(weighted, reverse=True)
+    assert [n["code"] for n in body["notices"]] == ["spread"]
+    # each count is the other open postings the store has the trainee recommended for
+    with app.state.sessionmaker() as s:
+        counted = dict(s.execute(_OTHER_LISTS, {
+            "ids": [*items, busy["star"]], "posting_id": busy["posting"]}).all())
+        assert counted[busy["star"]] >= 8
+        for t, item in items.items():
+            assert item["other_lists"] == counted.get(t, 0) == len(set(s.scalars(
+                select(Interaction.posting_id).join(Posting, Posting.id
+                                                    == Interaction.posting_id)
+                .where(Interaction.kind == "recommended", Interaction.trainee_id == t,
+                       Interaction.posting_id != busy["posting"],
+                       Posting.status == "open")).all()))
+
+
+def test_without_spread_the_order_is_the_score_s(client: TestClient, tokens: H,
+                                                busy: dict) -> None:
+    body = client.get(f"/api/v1/postings/{busy['posting']}/shortlist?k=10&{RELAXED}",
+                      headers=tokens["counselor"]).json()
+    assert body["items"][0]["trainee_id"] == busy["star"]
+    assert all(i["other_lists"] is None for i in body["items"]) and body["notices"] == []
+
+
+def test_an_enterprise_gets_the_order_but_not_the_counts(client: TestClient, tokens: H,
+                                                        busy: dict) -> None:
+    staff = _spread(client, tokens["counselor"], busy["posting"])
+    own = _spread(client, tokens["enterprise1"], busy["posting"])
+    assert [i["trainee_id"] for i in own["items"]] == [
+        i["trainee_id"] for i in staff["items"]]
+    assert all(i["other_lists"] is None for i in own["items"])
+    assert [n["code"] for n in own["notices"]] == ["spread"]
+
+
+def test_the_spread_export_has_the_counts_for_staff(client: TestClient, tokens: H,
+                                                   busy: dict) -> None:
+    response = client.get(f"/api/v1/postings/{busy['posting']}/shortlist.xlsx?k=10&"
+                          f"{RELAXED}&spread=true", headers=tokens["counselor"])
+    assert response.status_code == 200
+    header, *rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["推荐名单"]
+                         .values)
+    counts = {r[1]: r[header.index("已在其他在招岗位名单数")] for r in rows}
+    shown = _spread(client, tokens["counselor"], busy["posting"])["items"]
+    assert counts == {i["trainee_id"]: i["other_lists"] for i in shown}
+
+
+def test_a_bad_spread_value_is_refused(client: TestClient, tokens: H, busy: dict) -> None:
+    response = client.get(f"/api/v1/postings/{busy['posting']}/shortlist?spread=maybe",
+                          headers=tokens["counselor"])
+    assert response.status_code == 422
+    assert "分散推荐" in response.json()["error"]["message_zh"]
