@@ -375,6 +375,9 @@ _SCHEMA_COLUMNS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
             "not a phone number: a mobile number of 11 digits or a landline with its area "
             "code (the bundled sample data uses the fake 1009 range only)"),),
                hint="11 位手机号或带区号的固定电话，如 0818-XXXXXXX；只有学员同意时才向企业显示"),
+        Column("consent_share_contact", "同意向企业提供联系方式", "bool", required=False,
+               hint="是 或 否：学员是否书面同意向企业提供联系电话；留空或“否”时企业只见"
+                    "“（未授权）”。整列不填时保留已登记的选择；学员撤回的同意，导入不能恢复"),
     )),
 }
 #: The import tables by name.

@@ -26,7 +26,6 @@ from api.models import CONSENT_WITHDRAWN_AT, Course, Enterprise, Placement, Trai
 from api.services.index import MatchIndex, chunks
 from api.services.tables import (
     MODELS,
-    SHARE_CONTACT_COLUMNS,
     OccupationError,
     course_occupation_code,
     numbered_rows,
@@ -183,9 +182,8 @@ def _keep_trainee_choices(session: Session, rows: list[dict[str, Any]], data_row
             if row.get(attr) and not getattr(before, attr) \
                     and getattr(before, withdrawn_at) is not None:
                 row[attr] = False
-                label = (schema.column(column).label if column == "consent"
-                         else SHARE_CONTACT_COLUMNS[1])
-                note(i, column, label, "是", "学员已撤回此项同意，导入不能恢复；如学员重新同意，"
+                note(i, column, schema.column(column).label, "是",
+                     "学员已撤回此项同意，导入不能恢复；如学员重新同意，"
                      "请在学员信息中修改", "the trainee withdrew this consent and an import "
                      "cannot give it back; if they consent again, change it on their record")
         if row["id"] in placed and row.get("status") != "placed":
@@ -309,17 +307,8 @@ def import_table(session: Session, index: MatchIndex, table: str, frame: pd.Data
 
 
 def template(table: str, fmt: str) -> bytes:
-    """The empty table to fill in (CSV, or XLSX with a second sheet saying how), with
-    the trainees' optional column for the consent to share their contact."""
+    """The empty table to fill in: CSV, or XLSX with a second sheet saying how."""
     frame, guide = SCHEMAS[table].template(), SCHEMAS[table].guide()
-    if table == "trainees":
-        frame.insert(len(frame.columns), SHARE_CONTACT_COLUMNS[1], [])
-        guide = pd.concat([guide, pd.DataFrame([{
-            "列名": SHARE_CONTACT_COLUMNS[1], "英文列名": SHARE_CONTACT_COLUMNS[0],
-            "必填": "否", "类型": "是/否", "可选值": "", "不符合要求时的提示": "",
-            "填写方法（示例）": "是 或 否：学员是否书面同意向企业提供联系电话；"
-                                "留空或“否”时企业只见“（未授权）”。学员撤回的同意，"
-                                "导入不能恢复"}])], ignore_index=True)
     if fmt == "csv":
         return frame.to_csv(index=False).encode("utf-8-sig")
     # The table first (an import reads the first sheet), then how to fill it.

@@ -19,7 +19,6 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import SHARE_CONTACT_LABEL
 from api.models import Base, Course, Enterprise, Posting, Trainee
 from matcher import Normalizer
 from matcher.reading import read_posting
@@ -42,8 +41,9 @@ _FREE_TEXT = {"name", "title", "requirements", "provider", "occupation", "certif
 def _attr(table: str, column: str) -> str:
     """The model attribute of an import column (the table's key is ``id``)."""
     return "id" if column == SCHEMAS[table].key else _RENAMED.get(column, column)
-#: The optional import column for the separate consent to share the contact.
-SHARE_CONTACT_COLUMNS = ("consent_share_contact", SHARE_CONTACT_LABEL)
+#: Optional columns whose absence from a file keeps what is stored (a roster without
+#: the column says nothing of the consent), not an empty value.
+_KEPT_WHEN_ABSENT = {"consent_share_contact"}
 _TRUE = {"true", "1", "yes", "y", "t", "是", "同意", "√", "✓", "✔"}
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
@@ -139,7 +139,6 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
     """
     schema = SCHEMAS[table]
     sources = {col.name: _first_column(frame, col.label, col.name) for col in schema.columns}
-    share = _first_column(frame, *SHARE_CONTACT_COLUMNS)
     out = []
     for position, (_, raw) in enumerate(frame.iterrows()):
         if position in skip or all(_text(v) is None for v in raw.tolist()):
@@ -147,6 +146,8 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
         row: dict[str, Any] = {}
         for col in schema.columns:
             source = sources[col.name]
+            if source is None and col.name in _KEPT_WHEN_ABSENT:
+                continue
             value = raw.iloc[source] if source is not None else None
             if col.name in _FREE_TEXT:
                 row[col.name] = _text(value, fold=False)
@@ -157,8 +158,6 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
             # matched no filter, no status rule and no index)
             row[_attr(table, col.name)] = (col.code_of(parsed) if isinstance(parsed, str)
                                            else parsed)
-        if table == "trainees" and share is not None:  # absent: the stored (or no) consent
-            row["consent_share_contact"] = _bool(raw.iloc[share])
         out.append((position, row))
     return out
 

@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.errors import SHARE_CONTACT_LABEL
 from api.models import Trainee
 from matcher.schema_tables import SCHEMAS
 
@@ -19,7 +18,7 @@ H = dict[str, dict[str, str]]
 TRAINEE = {"学员编号": "TG000001", "姓名（脱敏）": "赵*", "所属区域": "达川区",
            "培训班次": "C000001", "结业日期": "2025-06-30", "证书": "电工（四级/中级工）",
            "其他技能": "会低压配电", "意向区域": "达川区", "期望月薪": "4500",
-           "状态": "求职中", "同意推荐": "是", "联系电话": "", SHARE_CONTACT_LABEL: "是"}
+           "状态": "求职中", "同意推荐": "是", "联系电话": "", "同意向企业提供联系方式": "是"}
 
 
 @pytest.mark.parametrize("table", list(SCHEMAS))
@@ -31,16 +30,14 @@ def test_each_template_has_a_sheet_saying_how_to_fill_each_column(
     schema = SCHEMAS[table]
     assert book.sheetnames == [schema.label, "填写说明"]  # the table first: it is imported
     headers = [c.value for c in book[schema.label][1]]
-    optional = [SHARE_CONTACT_LABEL] if table == "trainees" else []
-    assert headers == [c.label for c in schema.columns] + optional
+    assert headers == [c.label for c in schema.columns]
     rows = list(book["填写说明"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == headers
-    assert [r[2] for r in rows] == ["是" if c.required else "否" for c in schema.columns] + [
-        "否"] * len(optional)
+    assert [r[2] for r in rows] == ["是" if c.required else "否" for c in schema.columns]
     # every column says how to fill it
     assert all(r[6] for r in rows), [r[0] for r in rows if not r[6]]
     # each rule of a column is there in the words an import would report it with
-    for column, row in zip(schema.columns, rows[:len(schema.columns)], strict=True):
+    for column, row in zip(schema.columns, rows, strict=True):
         for check in column.checks:
             if not column.choices:
                 assert check.reason_zh in (row[5] or "")
@@ -48,19 +45,26 @@ def test_each_template_has_a_sheet_saying_how_to_fill_each_column(
             assert all(label in row[4] for label in column.choices.values())
 
 
-def test_a_filled_in_template_imports_with_its_guide_sheet_still_in_it(
-        client: TestClient, tokens: H) -> None:
+def _import_filled_template(client: TestClient, tokens: H, row: dict[str, str], *,
+                           dry_run: bool) -> dict:
+    """The trainees' template as downloaded, ``row`` written under its headers, imported."""
     template = client.get("/api/v1/imports/trainees/template", headers=tokens["admin"])
     book = openpyxl.load_workbook(io.BytesIO(template.content))
     sheet = book[SCHEMAS["trainees"].label]
-    sheet.append([TRAINEE[c.value] or None for c in sheet[1]])
+    sheet.append([row[c.value] or None for c in sheet[1]])
     out = io.BytesIO()
     book.save(out)
-    response = client.post("/api/v1/imports/trainees?dry_run=true", headers=tokens["admin"],
+    response = client.post(f"/api/v1/imports/trainees?dry_run={str(dry_run).lower()}",
+                           headers=tokens["admin"],
                            files={"file": ("学员.xlsx", out.getvalue(), "application/vnd."
                                            "openxmlformats-officedocument.spreadsheetml.sheet")})
     assert response.status_code == 200, response.text
-    body = response.json()
+    return response.json()
+
+
+def test_a_filled_in_template_imports_with_its_guide_sheet_still_in_it(
+        client: TestClient, tokens: H) -> None:
+    body = _import_filled_template(client, tokens, TRAINEE, dry_run=True)
     assert body["ok"], body["problems"]
     assert body["rows"] == 1
 
@@ -81,18 +85,13 @@ def test_the_guide_lists_areas_industries_and_levels(client: TestClient, tokens:
 
 def test_the_template_s_consent_to_share_contact_is_imported(
         client: TestClient, tokens: H, app: FastAPI) -> None:
-    template = client.get("/api/v1/imports/trainees/template", headers=tokens["admin"])
-    book = openpyxl.load_workbook(io.BytesIO(template.content))
-    sheet = book[SCHEMAS["trainees"].label]
-    row = TRAINEE | {"学员编号": "TG000002", "联系电话": "10090000002"}
-    sheet.append([row[c.value] or None for c in sheet[1]])
-    out = io.BytesIO()
-    book.save(out)
-    response = client.post("/api/v1/imports/trainees?dry_run=false", headers=tokens["admin"],
-                           files={"file": ("学员.xlsx", out.getvalue(), "application/vnd."
-                                           "openxmlformats-officedocument.spreadsheetml.sheet")})
-    assert response.status_code == 200, response.text
-    assert response.json()["ok"], response.json()["problems"]
+    bad = _import_filled_template(client, tokens, TRAINEE | {
+        "学员编号": "TG000003", "同意向企业提供联系方式": "abc"}, dry_run=True)
+    assert not bad["ok"] and [p["label"] for p in bad["problems"]] == ["同意向企业提供联系方式"]
+    body = _import_filled_template(client, tokens, TRAINEE | {
+        "学员编号": "TG000002", "联系电话": "10090000002"}, dry_run=False)
+    assert body["ok"], body["problems"]
+    assert body["ignored_columns"] == []  # read, so not reported as ignored
     with app.state.sessionmaker() as s:
         trainee = s.get(Trainee, "TG000002")
         assert trainee is not None and trainee.consent_share_contact is True
