@@ -136,3 +136,20 @@ def test_text_too_long_for_its_column_wraps() -> None:
     assert sheet.column_dimensions["B"].width == 60
     assert [sheet.cell(r, 2).alignment.wrap_text for r in (2, 3)] == [True, True]
     assert not sheet.cell(2, 1).alignment.wrap_text  # a short column does not wrap
+
+
+def test_an_area_s_other_name_is_stored_as_the_area(client: TestClient, tokens: H,
+                                                    app: FastAPI) -> None:
+    """达州 (accepted as 达州市) is stored as 达州市, by import and by the API, so that a
+    counselor of 达州市 and the reports find the record."""
+    body = _import_filled_template(client, tokens, TRAINEE | {
+        "学员编号": "TG000004", "所属区域": "达州"}, dry_run=False)
+    assert body["ok"], body["problems"]
+    created = client.post("/api/v1/trainees", headers=tokens["counselor"], json={
+        "id": "TG000005", "masked_name": "钱*", "area": "市本级", "course_id": "C000001",
+        "graduation_date": "2025-06-30", "consent_recommend": True})
+    assert created.status_code == 201, created.text
+    with app.state.sessionmaker() as s:
+        assert [s.get(Trainee, t).area for t in ("TG000004", "TG000005")] == ["达州市"] * 2
+    assert client.get("/api/v1/trainees/TG000004",
+                      headers=tokens["counselor_area"]).status_code == 200
