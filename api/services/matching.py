@@ -16,6 +16,7 @@ still in this one's log writer) may both log the pair: a harmless repeat.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -67,19 +68,29 @@ _POSTING_AND_LOGGED = select(
     ).where(_POSTINGS.id == bindparam("posting_id"))
 _LOGGED_FOR_TRAINEE = select(_INTERACTION.posting_id, _INTERACTION.kind).distinct().where(
     _INTERACTION.trainee_id == bindparam("trainee_id"), _IS_LOGGED)
-#: Other open postings each candidate was recommended for (``spread``).
+_ENDED_PAIR = _INTERACTIONS.alias("ended")
+#: Other open postings (not past their closing date) each candidate was recommended for
+#: and is still in the running for (``spread``): a pair that ended does not count.
 _OTHER_LISTS = select(_INTERACTION.trainee_id, func.count(distinct(_INTERACTION.posting_id))
                       ).select_from(_INTERACTIONS.join(
                           Posting.__table__, _POSTINGS.id == _INTERACTION.posting_id)).where(
     _INTERACTION.kind == "recommended",
     _INTERACTION.trainee_id.in_(bindparam("ids", expanding=True)),
-    _INTERACTION.posting_id != bindparam("posting_id"), _POSTINGS.status == "open"
+    _INTERACTION.posting_id != bindparam("posting_id"), _POSTINGS.status == "open",
+    _POSTINGS.closes >= bindparam("today"),
+    ~select(_ENDED_PAIR.c.id).where(
+        _ENDED_PAIR.c.posting_id == _INTERACTION.posting_id,
+        _ENDED_PAIR.c.trainee_id == _INTERACTION.trainee_id,
+        _ENDED_PAIR.c.kind.in_(ENDED)).exists()
 ).group_by(_INTERACTION.trainee_id)
 #: λ of the spread shortlist: score / (1 + λ · other lists), as the plans' top-up
 #: (:func:`matcher.allocation.rerank_by_congestion`).
 SPREAD_PENALTY = 0.25
-#: A spread shortlist of k re-ranks the best ``SPREAD_POOL × k`` candidates.
+#: A spread shortlist of k re-ranks the best ``max(SPREAD_POOL × k, SPREAD_MIN_POOL)``
+#: candidates: up to k = 50, the same pool whatever k, so a shorter list is the start
+#: of a longer one.
 SPREAD_POOL = 4
+SPREAD_MIN_POOL = 200
 #: What a spread shortlist says.
 _SPREAD_NOTICE = Notice(
     code="spread", message_zh="已分散推荐：已在其他在招岗位推荐名单上的学员排序适当后移"
@@ -147,9 +158,10 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
     """The posting's k best candidates ``who`` may see, logged and audited.
 
     With ``spread`` (the issue's congestion-aware option for ordinary shortlists), the
-    best ``SPREAD_POOL × k`` are re-ranked by score / (1 + λ · the other open postings
-    whose lists already name the trainee), so that not every enterprise is sent the
-    same few graduates; scores are unchanged, and staff see each count.
+    best ``max(SPREAD_POOL × k, SPREAD_MIN_POOL)`` are re-ranked by score / (1 + λ ·
+    the other open postings whose lists already name the trainee, pairs still in the
+    running), ties by score then id, so that not every enterprise is sent the same few
+    graduates; scores are unchanged, and staff see each count.
     """
     # Columns, not ORM objects, and models built without re-validation: this is the
     # service's busiest route (the values come from the store and the matcher).
@@ -176,12 +188,15 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
 
     others: dict[str, int] = {}
     if spread:
-        pool = [r for r in index.shortlist(posting_id, SPREAD_POOL * k + len(ended), filters)
+        size = max(SPREAD_POOL * k, SPREAD_MIN_POOL) + len(ended)
+        pool = [r for r in index.shortlist(posting_id, size, filters)
                 if r.trainee_id not in ended]
         others = dict(connection.execute(_OTHER_LISTS, {
-            "ids": [r.trainee_id for r in pool], "posting_id": posting_id}).all())
-        recs = sorted(pool, key=lambda r: -r.score / (1 + SPREAD_PENALTY
-                                                      * others.get(r.trainee_id, 0)))[:k]
+            "ids": [r.trainee_id for r in pool], "posting_id": posting_id,
+            "today": dt.date.today()}).all())
+        recs = sorted(pool, key=lambda r: (
+            -r.score / (1 + SPREAD_PENALTY * others.get(r.trainee_id, 0)), -r.score,
+            r.trainee_id))[:k]
     else:
         recs = ranked(filters)
     staff = who.role in ("admin", "counselor")

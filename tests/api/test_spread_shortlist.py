@@ -4,6 +4,7 @@ as they are; staff see the count, an enterprise only the order and the notice.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -24,22 +25,27 @@ RELAXED = "level_tolerance=7&require_area=false"
 @pytest.fixture(scope="module")
 def busy(client: TestClient, tokens: H, app: FastAPI) -> dict[str, object]:
     """A new posting of enterprise1 whose best candidate is already on 8 other open
-    postings' lists (logged as recommended there)."""
-    pid = client.post("/api/v1/postings", json=POSTING,
-                      headers=tokens["enterprise1"]).json()["id"]
+    postings' lists (new postings, open a while yet; logged as recommended there)."""
+    closes = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    pid, *others = [client.post("/api/v1/postings", json=POSTING | {"closes": closes},
+                                headers=tokens["enterprise1"]).json()["id"]
+                    for _ in range(9)]
     plain = client.get(f"/api/v1/postings/{pid}/shortlist?k=10&{RELAXED}",
                        headers=tokens["counselor"]).json()["items"]
     assert len(plain) >= 5
     star = plain[0]["trainee_id"]
     with app.state.sessionmaker() as s:
         app.state.writer.flush()
-        others = s.scalars(select(Posting.id).where(Posting.status == "open",
-                                                    Posting.id != pid)
-                           .order_by(Posting.id).limit(8)).all()
         s.add_all(Interaction(kind="recommended", posting_id=o, trainee_id=star)
                   for o in others)
         s.commit()
-    return {"posting": pid, "star": star, "plain": plain}
+    return {"posting": pid, "star": star, "plain": plain, "others": others}
+
+
+def _counted(app: FastAPI, ids: list[str], posting_id: str) -> dict[str, int]:
+    with app.state.sessionmaker() as s:
+        return dict(s.execute(_OTHER_LISTS, {"ids": ids, "posting_id": posting_id,
+                                             "today": dt.date.today()}).all())
 
 
 def _spread(client: TestClient, headers: dict[str, str], pid: str) -> dict:
@@ -62,18 +68,41 @@ def test_a_trainee_on_many_lists_moves_down_with_scores_unchanged(
     weighted = [i["score"] / (1 + SPREAD_PENALTY * i["other_lists"]) for i in body["items"]]
     assert weighted == sorted(weighted, reverse=True)
     assert [n["code"] for n in body["notices"]] == ["spread"]
-    # each count is the other open postings the store has the trainee recommended for
+    # each count is the other open postings, not past closing, that the store has the
+    # trainee recommended for, with no rejection or withdrawal since
+    today = dt.date.today()
     with app.state.sessionmaker() as s:
-        counted = dict(s.execute(_OTHER_LISTS, {
-            "ids": [*items, busy["star"]], "posting_id": busy["posting"]}).all())
-        assert counted[busy["star"]] >= 8
         for t, item in items.items():
-            assert item["other_lists"] == counted.get(t, 0) == len(set(s.scalars(
-                select(Interaction.posting_id).join(Posting, Posting.id
-                                                    == Interaction.posting_id)
-                .where(Interaction.kind == "recommended", Interaction.trainee_id == t,
-                       Interaction.posting_id != busy["posting"],
-                       Posting.status == "open")).all()))
+            pairs = set(s.execute(
+                select(Interaction.posting_id, Interaction.kind).join(
+                    Posting, Posting.id == Interaction.posting_id)
+                .where(Interaction.trainee_id == t, Interaction.posting_id != busy["posting"],
+                       Posting.status == "open", Posting.closes >= today)).all())
+            ended = {p for p, kind in pairs if kind in ("rejected", "withdrawn")}
+            running = {p for p, kind in pairs if kind == "recommended"} - ended
+            assert item["other_lists"] == len(running)
+    assert _counted(app, [busy["star"]], busy["posting"])[busy["star"]] >= 8
+
+
+def test_ended_pairs_and_closed_dates_do_not_count(client: TestClient, tokens: H,
+                                                   app: FastAPI, busy: dict) -> None:
+    star, others = busy["star"], busy["others"]
+    before = _counted(app, [star], busy["posting"])[star]
+    rejected = client.post("/api/v1/interactions", headers=tokens["counselor"], json={
+        "kind": "rejected", "posting_id": others[0], "trainee_id": star})
+    assert rejected.status_code == 201, rejected.text
+    with app.state.sessionmaker() as s:
+        s.get(Posting, others[1]).closes = dt.date.today() - dt.timedelta(days=1)
+        s.commit()
+    assert _counted(app, [star], busy["posting"])[star] == before - 2
+
+
+def test_a_shorter_spread_list_is_the_start_of_a_longer_one(client: TestClient, tokens: H,
+                                                            busy: dict) -> None:
+    lists = [[i["trainee_id"] for i in client.get(
+        f"/api/v1/postings/{busy['posting']}/shortlist?k={k}&{RELAXED}&spread=true",
+        headers=tokens["counselor"]).json()["items"]] for k in (3, 5, 20)]
+    assert lists[0] == lists[1][:3] and lists[1] == lists[2][:5]
 
 
 def test_without_spread_the_order_is_the_score_s(client: TestClient, tokens: H,
