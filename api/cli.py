@@ -83,6 +83,8 @@ def report(args: argparse.Namespace) -> int:
     output = args.output or f"annual_report_{args.year}.{args.format}"
     from sqlalchemy.exc import SQLAlchemyError
 
+    from api.db import shown_url
+
     try:
         summary = write_annual_report(url, args.year, args.format, output)
     except ValueError as exc:
@@ -90,8 +92,9 @@ def report(args: argparse.Namespace) -> int:
         return 2
     except SQLAlchemyError as exc:  # a malformed URL, or a database that does not answer
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"talentmatch report: cannot read the database at {url} ({reason}): check "
-              "--database-url", file=sys.stderr)
+        print(f"talentmatch report: cannot read the database at {shown_url(url)} "
+              f"({reason.replace(url, shown_url(url))}): check --database-url",
+              file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. -o into a folder that does not exist
         print(f"talentmatch report: cannot write {output} ({exc.strerror}): choose another "
@@ -106,7 +109,7 @@ def serve(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
     from api.app import create_app, prepare_store
-    from api.db import make_engine
+    from api.db import make_engine, shown_url
     from api.workers import reuse_port_supported, run_workers
     from matcher import Normalizer
 
@@ -121,7 +124,8 @@ def serve(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     base = f"http://{args.host}:{args.port}"
-    print(f"talentmatch: serving {base}  (docs: {base}/docs, database: {settings.database_url}, "
+    print(f"talentmatch: serving {base}  (docs: {base}/docs, database: "
+          f"{shown_url(settings.database_url)}, "
           f"{settings.workers} worker process{'es' if settings.workers > 1 else ''})")
     print("demo accounts are printed below when the database is new "
           "(role, user name, password):")

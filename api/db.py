@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["GroupWriter", "advisory_lock", "is_sqlite", "make_engine", "make_sessionmaker",
@@ -36,6 +36,18 @@ _IMMEDIATE = "talentmatch_sqlite_immediate"
 
 def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print or log: its password masked.
+
+    >>> shown_url("postgresql://user:s3cret@db/x"), shown_url("notaurl")
+    ('postgresql://user:***@db/x', 'notaurl')
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def make_engine(url: str, *, threads: int = 2) -> Engine:

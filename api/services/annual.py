@@ -33,7 +33,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from api.db import make_engine, make_sessionmaker
+from api.db import make_engine, make_sessionmaker, shown_url
 from api.models import Enterprise, Posting, Trainee
 from api.services import metrics
 from api.services.report_files import VERDICTS, annual_html, annual_xlsx, verdict
@@ -181,12 +181,12 @@ def write_annual_report(url: str, year: int, fmt: str, output: str | Path) -> st
         raise ValueError(f"the year must be {YEARS[0]}–{YEARS[1]}, got {year}")
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise ValueError(f"no database at {url} (run `talentmatch serve` once, or pass "
+        raise ValueError(f"no database at {shown_url(url)} (run `talentmatch serve` once, or pass "
                          "--database-url)")
     engine = make_engine(url)
     try:
         if not inspect(engine).has_table("postings"):
-            raise ValueError(f"the database at {url} has no talentmatch tables")
+            raise ValueError(f"the database at {shown_url(url)} has no talentmatch tables")
         with make_sessionmaker(engine)() as session:
             report = annual_report(session, Taxonomy.default(), Period.year(year))
     finally:

@@ -225,15 +225,18 @@ def test_report_command_without_a_database(tmp_path: Path,
     assert not (tmp_path / "none.db").exists()
 
 
-@pytest.mark.parametrize("url", ["notaurl", "postgresql://nobody@127.0.0.1:1/none"],
-                         ids=["malformed", "no-server"])
+@pytest.mark.parametrize(("url", "shown"), [
+    ("notaurl", "notaurl"),
+    ("postgresql://nobody:s3cret@127.0.0.1:1/none", "postgresql://nobody:***@127.0.0.1:1/none"),
+], ids=["malformed", "no-server"])
 def test_report_command_with_a_database_it_cannot_read(
-        url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """One line naming the database, no traceback."""
+        url: str, shown: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One line naming the database (its password masked), no traceback."""
     assert main(["report", "--year", str(YEAR), "--database-url", url,
                  "-o", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("talentmatch report: cannot read the database at ") and url in err
+    assert err.startswith("talentmatch report: cannot read the database at ") and shown in err
+    assert "s3cret" not in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
