@@ -105,15 +105,21 @@ def test_a_hire_into_a_posting_marked_filled_is_recorded_with_a_warning(
     pid = posting.json()["id"]
     assert client.patch(f"/api/v1/postings/{pid}", json={"status": "filled"},
                         headers=e).status_code == 200
-    trainee = client.get(f"/api/v1/postings/{pid}/shortlist?k=1&level_tolerance=7"
-                         "&require_area=false", headers=c).json()["items"][0]["trainee_id"]
+    first, second = [i["trainee_id"] for i in client.get(
+        f"/api/v1/postings/{pid}/shortlist?k=2&level_tolerance=7&require_area=false",
+        headers=e).json()["items"]]
     hired = client.post("/api/v1/placements", headers=c,
-                        json={"posting_id": pid, "trainee_id": trainee})
+                        json={"posting_id": pid, "trainee_id": first})
     assert hired.status_code == 201, hired.text
     warnings = {w["code"]: w for w in hired.json()["warnings"]}
     assert "posting_marked_filled" in warnings
     assert "0/2" in warnings["posting_marked_filled"]["message_zh"]
     assert "posting_past_closing" not in warnings and "posting_not_yet_open" not in warnings
+    # the enterprise hiring into its own posting is told about the posting too
+    own = client.post("/api/v1/placements", headers=e,
+                      json={"posting_id": pid, "trainee_id": second})
+    assert own.status_code == 201, own.text
+    assert [w["code"] for w in own.json()["warnings"]] == ["posting_marked_filled"]
 
 
 def test_hire_warnings_about_the_posting_s_dates() -> None:
