@@ -164,7 +164,12 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
             "通过匹配就业占比：当年结业学员中已就业者里，录用前曾被系统推荐到该岗位的比例",
             "重点产业需求满足率：当年已发布（发布日期不晚于生成日期）的重点产业岗位招聘人数中"
             "已录用的比例（目标 ≥ 90%）",
-            "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员",
+            "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员"
+            f"（{survey['supply_window']['label']}，{survey['supply_window']['start']} 至 "
+            f"{survey['supply_window']['end']} 结业的在训学员）",
+            *([f"重点产业缺口中有 {unread} 人的岗位职业未能识别（“（未识别职业）”行），"
+               "不生成订单式培训建议，请核对岗位名称"]
+              if (unread := survey["totals"]["key_industry_gap_unread"]) else []),
         ]}
 
 

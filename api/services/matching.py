@@ -306,4 +306,7 @@ def shortlist_xlsx(result: Shortlist) -> bytes:
     if any(i.other_lists is not None for i in result.items):
         columns.append("已在其他在招岗位名单数")
     frame = pd.DataFrame(rows, columns=columns)
-    return workbook([("推荐名单", frame)], fit_widths=True)
+    sheets = [("推荐名单", frame)]
+    if result.notices:  # what the list's reader must know (closed, filled, spread)
+        sheets.append(("说明", pd.DataFrame({"说明": [n.message_zh for n in result.notices]})))
+    return workbook(sheets, fit_widths=True)

@@ -99,7 +99,8 @@ class PlanPosting(BaseModel):
     candidates: int
     items: list[PlanItem]
     short_reason: str | None = Field(default=None, description=(
-        "why the list holds fewer names than capacity: no_candidate, few_candidates "
+        "why the list holds fewer names than capacity: no_candidate, ended (its "
+        "matching trainees' pairs all ended), few_candidates "
         "(every candidate is listed), at_limit (the others are at per_trainee), "
         "not_filled (fill: false); null when full"))
     short_reason_label: str | None = None

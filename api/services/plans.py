@@ -94,9 +94,10 @@ UNLISTED_REASONS = {
 #: Why a posting's list holds fewer names than its places.
 SHORT_LIST_REASONS = {
     "no_candidate": "无候选学员：所选学员与该岗位均不匹配（职业、等级或区域不符）",
+    "ended": "无候选学员：与该岗位匹配的所选学员均已被企业婉拒或本人已放弃",
     "few_candidates": "候选学员不足：所有候选学员均已列入",
     "at_limit": "其余候选学员均已达每人名单数上限",
-    "not_filled": "未补足名单（fill: false）"}
+    "not_filled": "未补足名单（本次未选择补足）"}
 
 
 @dataclass
@@ -109,6 +110,7 @@ class _Candidates:
     recs: dict[tuple[int, int], Recommendation]
     order: list[list[int]]  # per posting: trainee columns in the matcher's rank order
     ended: set[int]  # trainee columns that matched a posting whose pair has ended
+    ended_at: list[int]  # per posting: the matching trainees left out for an ended pair
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -208,6 +210,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
     recs: dict[tuple[int, int], Recommendation] = {}
     order: list[list[int]] = []
     ended_columns: set[int] = set()
+    ended_at = [0] * len(postings)
     for i, posting in enumerate(postings):
         ranked: list[int] = []
         try:
@@ -220,6 +223,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
                 continue
             if (posting.id, rec.trainee_id) in ended:
                 ended_columns.add(j)
+                ended_at[i] += 1
                 continue
             ranked.append(j)
             recs[i, j] = rec
@@ -229,7 +233,7 @@ def _candidates(index: MatchIndex, postings: list[Posting], column: dict[str, in
             values.append(min(max(rec.score / 100, 1e-9), 1.0))
         order.append(ranked)
     return _Candidates(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                       np.asarray(values, dtype=float), recs, order, ended_columns)
+                       np.asarray(values, dtype=float), recs, order, ended_columns, ended_at)
 
 
 def _even_spread(lengths: np.ndarray, cand: _Candidates) -> int:
@@ -348,7 +352,8 @@ def make_plan(session: Session, index: MatchIndex, who: Principal, request: Plan
         places_empty += empty
         places_at_limit += min(empty, at_limit)
         if empty > 0:
-            code = ("no_candidate" if not cand.order[i] else "few_candidates" if not off_list
+            code = (("ended" if cand.ended_at[i] else "no_candidate") if not cand.order[i]
+                    else "few_candidates" if not off_list
                     else "at_limit" if at_limit == len(off_list) else "not_filled")
             out_postings[i].short_reason = code
             out_postings[i].short_reason_label = SHORT_LIST_REASONS[code]

@@ -188,3 +188,24 @@ def test_plan_exports_to_xlsx_with_chinese_headers(client: TestClient, tokens: H
     assert plan["summary"]["postings_past_closing"] == sum(
         p["past_closing"] for p in plan["postings"])
     assert next(book["未列入名单学员"].values)[0] == "学员编号"
+
+
+def test_a_pair_that_ended_is_reported_as_ended(client: TestClient, tokens: H) -> None:
+    """A trainee the enterprise turned down is neither planned for the posting nor
+    reported as matching nothing: both the posting's empty list and the trainee say the
+    pair ended."""
+    c = tokens["counselor"]
+    posting = client.post("/api/v1/postings", headers=tokens["enterprise1"], json={
+        "title": "数控车工", "requirements": "会数控车床操作", "headcount": 1,
+        "wage_min": 4000, "wage_max": 6000, "area": "达川区", "closes": "2027-06-30"}
+    ).json()["id"]
+    trainee = client.get(f"/api/v1/postings/{posting}/shortlist?k=1&level_tolerance=7"
+                         "&require_area=false", headers=c).json()["items"][0]["trainee_id"]
+    assert client.post("/api/v1/interactions", headers=c, json={
+        "kind": "rejected", "posting_id": posting, "trainee_id": trainee}).status_code == 201
+    plan = _plan(client, tokens, {"posting_ids": [posting], "trainee_ids": [trainee],
+                                  "level_tolerance": 7, "require_area": False})
+    [planned] = plan["postings"]
+    assert planned["items"] == [] and planned["short_reason"] == "ended"
+    assert "婉拒" in planned["short_reason_label"]
+    assert [(u["trainee_id"], u["reason"]) for u in plan["unlisted"]] == [(trainee, "ended")]

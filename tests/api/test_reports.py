@@ -256,3 +256,14 @@ def test_the_key_industry_gap_is_courses_plus_what_could_not_be_read(
     assert (unread > 0) == any("职业未能识别" in n for n in survey["notes"])
     window = survey["supply_window"]
     assert any(window["label"] in n and window["start"] in n for n in survey["notes"])
+
+
+def test_the_annual_report_names_the_supply_window(client: TestClient, tokens: H) -> None:
+    """Its shortages count trainees finishing in the quarter after the year (named), and
+    a key-industry gap of unread occupations is explained when there is one."""
+    report = client.get(f"/api/v1/reports/annual?year={YEAR}", headers=tokens["admin"]).json()
+    assert any(f"{YEAR + 1}Q1" in n and "结业的在训学员" in n for n in report["notes"])
+    unread = [n for n in report["notes"] if "职业未能识别" in n]
+    gap = report["demand_totals"]["key_industry_gap_unread"]
+    assert len(unread) == (1 if gap else 0)
+    assert all(f"有 {gap} 人" in n for n in unread)

@@ -130,6 +130,8 @@ def test_the_spread_export_has_the_counts_for_staff(client: TestClient, tokens: 
     assert response.status_code == 200
     header, *rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["推荐名单"]
                          .values)
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "分散推荐" in next(book["说明"].iter_rows(min_row=2, values_only=True))[0]
     counts = {r[1]: r[header.index("已在其他在招岗位名单数")] for r in rows}
     shown = _spread(client, tokens["counselor"], busy["posting"])["items"]
     assert counts == {i["trainee_id"]: i["other_lists"] for i in shown}

@@ -178,10 +178,10 @@ def test_xlsx_keeps_the_limit_and_counts_empty_places(client: TestClient, tokens
     assert {row[0] for row in rows} == {p["posting_id"] for p in plan["postings"]}
     for posting in plan["postings"]:
         if len(posting["items"]) < posting["capacity"]:
-            assert posting["short_reason"] in ("no_candidate", "few_candidates", "at_limit",
-                                               "not_filled")
+            assert posting["short_reason"] in ("no_candidate", "ended", "few_candidates",
+                                               "at_limit", "not_filled")
             if per_trainee is None:
-                assert posting["short_reason"] in ("no_candidate", "few_candidates")
+                assert posting["short_reason"] in ("no_candidate", "ended", "few_candidates")
         else:
             assert posting["short_reason"] is None
     summary = plan["summary"]
