@@ -88,7 +88,7 @@ METHOD_LABELS = {"exact": "精确求解（二部图 b-匹配线性规划，即�
 UNLISTED_REASONS = {
     "no_candidate": "与所选岗位均不匹配（职业、等级或区域不符）",
     "ended": "所匹配的岗位均已婉拒该学员或学员本人已放弃，不再推荐",
-    "capacity": "名额已满：候选岗位的名单已由得分更高或选择更少的学员占用",
+    "capacity": "名额已满：候选岗位的名单已由其他学员占用（得分相同或更高，或可选岗位更少）",
     "placed": "已就业", "withdrawn": "已退出求职", "no_consent": "未同意被推荐",
     "not_indexed": "暂未进入匹配索引"}
 #: Why a posting's list holds fewer names than its places.
