@@ -203,4 +203,5 @@ PageDep = Annotated[Paging, Depends(get_paging)]
 
 def check_k(settings: Settings, k: int) -> None:
     if k > settings.max_k:
-        raise UnprocessableError(f"k 最大为 {settings.max_k}", f"k may be at most {settings.max_k}")
+        raise UnprocessableError(f"名单人数（k）最大为 {settings.max_k}",
+                                 f"k may be at most {settings.max_k}")

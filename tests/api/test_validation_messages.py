@@ -52,3 +52,25 @@ def test_the_error_of_a_hopeless_model_pickles() -> None:
     error = pickle.loads(pickle.dumps(NotEnoughOutcomesError("too few", "太少")))
     assert (str(error), error.zh) == ("too few", "太少")
     assert NotEnoughOutcomesError("only English").zh == "only English"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/metrics/placement"])
+def test_a_day_to_come_has_no_placement_figures(client: TestClient, tokens: H,
+                                                path: str) -> None:
+    """Graduates of a day to come would count as graduated already: refused, saying why
+    (supply takes a day to come: the postings announced to open by then)."""
+    import datetime as dt
+
+    later = dt.date.today() + dt.timedelta(days=30)
+    response = client.get(f"{path}?as_of={later}", headers=tokens["admin"])
+    assert response.status_code == 422, response.text
+    assert "晚于今天" in response.json()["error"]["message_zh"]
+    today = client.get(f"{path}?as_of={dt.date.today()}", headers=tokens["admin"])
+    assert today.status_code == 200
+
+
+def test_a_k_over_the_limit_is_named_in_chinese(client: TestClient, tokens: H) -> None:
+    response = client.get("/api/v1/postings/P0000001/shortlist?k=100000",
+                          headers=tokens["counselor"])
+    assert response.status_code == 422
+    assert response.json()["error"]["message_zh"].startswith("名单人数（k）最大为")
