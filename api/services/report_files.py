@@ -55,6 +55,20 @@ def verdict(meets: bool, share: float | None) -> bool | None:
     return None if share is None else meets
 
 
+#: How the city level (达州市, the annex's 市本级) reads beside the city total (全市).
+CITY_LEVEL = "市本级（达州市）"
+
+
+def _area_label(area: str) -> str:
+    """An area as the report's tables and charts name it: the city level as 市本级, so
+    that it is not taken for the city total.
+
+    >>> _area_label("达州市"), _area_label("通川区")
+    ('市本级（达州市）', '通川区')
+    """
+    return CITY_LEVEL if area == "达州市" else area
+
+
 def _yes_no(meets: bool, share: float | None) -> str:
     """是 / 否 in the area table; "—" when there is no share to judge."""
     judged = verdict(meets, share)
@@ -106,7 +120,7 @@ def _area_rows(report: dict[str, Any], *, as_text: bool = True) -> list[dict[str
     for a in [*report["areas"], report["city"]]:
         t, p, s = a["training"], a["placement"], a["supply"]
         out.append({
-            "区域": a["area"], "培训人次": t["trained"] if t else None,
+            "区域": _area_label(a["area"]), "培训人次": t["trained"] if t else None,
             "目标人次": t["target"] if t else None, "完成率": share(t["share"]) if t else "—",
             "达到培训目标": (NO_TARGET if not report.get("plan_year", True) else NOT_DUE
                        if report.get("future") and t else _reached(t)),
@@ -249,11 +263,12 @@ def annual_html(report: dict[str, Any]) -> str:
         _card("重点产业需求满足率", _pct(s["satisfaction"]),
               f"{s['met']} / {s['demand']} 人；目标 ≥ 90%",
               verdict(s["meets_goal"], s["satisfaction"]))])
-    trained = [(a["area"], float(a["training"]["trained"]), float(a["training"]["target"]))
+    trained = [(_area_label(a["area"]), float(a["training"]["trained"]),
+                float(a["training"]["target"]))
                for a in areas if a["training"]]
-    placed = [(a["area"], a["placement"]["goal_share"] or 0.0, None)
+    placed = [(_area_label(a["area"]), a["placement"]["goal_share"] or 0.0, None)
               for a in areas if a["placement"]["graduates"]]
-    supplied = [(a["area"], a["supply"]["satisfaction"] or 0.0, None)
+    supplied = [(_area_label(a["area"]), a["supply"]["satisfaction"] or 0.0, None)
                 for a in areas if a["supply"]["demand"]]
     gaps = [(f"{r['occupation']}·{r['area']}", float(r["gap"]), None)
             for r in report["shortages"]]

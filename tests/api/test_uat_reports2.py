@@ -187,3 +187,12 @@ def test_goals_with_nothing_to_judge_are_not_reported_missed(app: Any) -> None:
     page = annual_html(report)
     assert '<b class="short-text">' not in page  # nothing in the red of a missed goal
     assert "未达到" not in summary_line(report) and "无数据，不判定" in summary_line(report)
+
+
+def test_the_city_level_is_not_taken_for_the_city_total(client: TestClient, tokens: H) -> None:
+    response = client.get("/api/v1/reports/annual?year=2026&format=xlsx",
+                          headers=tokens["admin"])
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["分区域指标"]
+    areas = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert "市本级（达州市）" in areas and "达州市" not in areas and areas[-1] == "全市"
