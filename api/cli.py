@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher import cli as matcher_cli
@@ -101,6 +102,11 @@ def report(args: argparse.Namespace) -> int:
               "-o/--output", file=sys.stderr)
         return 2
     print(f"已写入 {output}：{summary}")
+    suffix = Path(output).suffix.lower()
+    if suffix != f".{args.format}":
+        print(f"talentmatch report: note: {output} holds {args.format.upper()}, though its "
+              f"name ends in {suffix or 'no extension'}: rename it to open it",
+              file=sys.stderr)
     return 0
 
 

@@ -267,3 +267,12 @@ def test_the_annual_report_names_the_supply_window(client: TestClient, tokens: H
     gap = report["demand_totals"]["key_industry_gap_unread"]
     assert len(unread) == (1 if gap else 0)
     assert all(f"有 {gap} 人" in n for n in unread)
+
+
+def test_report_command_says_when_the_name_does_not_fit_the_format(
+        sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "--year", str(YEAR), "--format", "xlsx", "-o", str(out),
+                 "--database-url", sqlite_url]) == 0
+    assert "holds XLSX" in capsys.readouterr().err
+    assert out.read_bytes()[:2] == b"PK"  # written all the same: an Excel file
