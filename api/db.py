@@ -13,6 +13,7 @@ read first then fail with "database is locked" under load. The engine therefore 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -43,11 +44,13 @@ def shown_url(url: str) -> str:
 
     >>> shown_url("postgresql://user:s3cret@db/x"), shown_url("notaurl")
     ('postgresql://user:***@db/x', 'notaurl')
+    >>> shown_url("postgresql//alice:S3cret@db/x")  # malformed
+    'postgresql//alice:***@db/x'
     """
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except ArgumentError:  # malformed, yet it may hold a password: mask user:…@
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def make_engine(url: str, *, threads: int = 2) -> Engine:

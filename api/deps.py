@@ -201,7 +201,8 @@ def get_paging(settings: SettingsDep,
 PageDep = Annotated[Paging, Depends(get_paging)]
 
 
-def check_k(settings: Settings, k: int) -> None:
+def check_k(settings: Settings, k: int, what: str = "名单人数") -> None:
+    """``k`` within the service's limit; ``what`` names it (名单人数, 推荐岗位数)."""
     if k > settings.max_k:
-        raise UnprocessableError(f"名单人数（k）最大为 {settings.max_k}",
+        raise UnprocessableError(f"{what}（k）最大为 {settings.max_k}",
                                  f"k may be at most {settings.max_k}")

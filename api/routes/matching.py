@@ -27,6 +27,7 @@ from api.deps import SettingsDep, TokenUserDep, WriterDep, check_k, principal
 from api.schemas import Shortlist, Suggestions
 from api.services import matching
 from api.services.index import MatchIndex
+from matcher.areas import AREA_ALIASES
 
 router = APIRouter(tags=["matching"])
 IdPath = Annotated[str, Path(max_length=32)]
@@ -37,7 +38,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
-    return tuple(areas) if areas else None
+    """The areas asked for, each by its own name (达州 is 达州市), as stored and as an
+    area-limited counselor's areas are."""
+    return tuple(AREA_ALIASES.get(a.strip(), a.strip()) for a in areas) if areas else None
 
 
 @contextmanager
@@ -95,7 +98,7 @@ def _suggestions(trainee_id: IdPath, request: Request, user_id: TokenUserDep,
                  settings: SettingsDep, writer: WriterDep,
                  k: K = 10, area: AreaList = None) -> Suggestions:
     with _signed_in(request, user_id) as (session, who, index):
-        check_k(settings, k)
+        check_k(settings, k, "推荐岗位数")
         return matching.suggestions(session, index, who, trainee_id, k,
                                     areas=_areas(area), writer=writer)
 

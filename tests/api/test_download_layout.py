@@ -149,7 +149,12 @@ def test_an_area_s_other_name_is_stored_as_the_area(client: TestClient, tokens: 
         "id": "TG000005", "masked_name": "钱*", "area": "市本级", "course_id": "C000001",
         "graduation_date": "2025-06-30", "consent_recommend": True})
     assert created.status_code == 201, created.text
+    spaced = client.post("/api/v1/trainees", headers=tokens["counselor"], json={
+        "id": "TG000006", "masked_name": "孙*", "area": "达州市 ", "course_id": "C000001",
+        "graduation_date": "2025-06-30", "consent_recommend": True})
+    assert spaced.status_code == 201, spaced.text
     with app.state.sessionmaker() as s:
-        assert [s.get(Trainee, t).area for t in ("TG000004", "TG000005")] == ["达州市"] * 2
+        assert [s.get(Trainee, t).area for t in ("TG000004", "TG000005", "TG000006")] == [
+            "达州市"] * 3
     assert client.get("/api/v1/trainees/TG000004",
                       headers=tokens["counselor_area"]).status_code == 200

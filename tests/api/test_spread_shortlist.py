@@ -142,3 +142,16 @@ def test_a_bad_spread_value_is_refused(client: TestClient, tokens: H, busy: dict
                           headers=tokens["counselor"])
     assert response.status_code == 422
     assert "分散推荐" in response.json()["error"]["message_zh"]
+
+
+def test_an_area_filter_reads_an_area_s_other_name(client: TestClient, tokens: H) -> None:
+    """达州 is 达州市 in the filter too, also for a counselor limited to 达州市."""
+    posting = next(
+        pid for pid in (f"P{i:07d}" for i in range(1, 200))
+        if client.get(f"/api/v1/postings/{pid}/shortlist?k=5&{RELAXED}&area=达州市",
+                      headers=tokens["admin"]).json().get("items"))
+    for who in ("admin", "counselor_area"):
+        lists = [[i["trainee_id"] for i in client.get(
+            f"/api/v1/postings/{posting}/shortlist?k=10&{RELAXED}&area={area}",
+            headers=tokens[who]).json()["items"]] for area in ("达州", "达州市")]
+        assert lists[0] == lists[1] and lists[0], who

@@ -132,3 +132,34 @@ def test_through_matching_needs_a_recommendation_before(store_app: FastAPI) -> N
 def test_hire_of_unknown_posting_is_404(store_app: FastAPI) -> None:
     with store_app.state.sessionmaker() as s, pytest.raises(ApiError, match="no posting"):
         outcomes.hire(s, store_app.state.index, ADMIN, "NOPE", "T0000001")
+
+
+def test_areas_stored_under_another_name_are_renamed(tmp_path: object) -> None:
+    """Migration 0008: a record stored as 达州 (before the API and imports stored the
+    area's own name) becomes 达州市; other areas are left as they are."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from api.db import _MIGRATIONS, migrate
+    from api.models import Enterprise
+
+    engine = create_engine(f"sqlite:///{tmp_path}/old.db")
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as s:
+        s.add_all([Enterprise(id="E1", name="甲", uscc="1" * 18, industry="其他", area="达州",
+                              key_enterprise=False),
+                   Enterprise(id="E2", name="乙", uscc="2" * 18, industry="其他", area="渠县",
+                              key_enterprise=False)])
+        s.commit()
+    migrate(engine)
+    with Session(engine) as s:
+        assert dict(s.execute(select(Enterprise.id, Enterprise.area)).all()) == {
+            "E1": "达州市", "E2": "渠县"}
+    engine.dispose()

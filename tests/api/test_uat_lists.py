@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.models import Course, Enterprise, Interaction, Posting
+from api.models import Course, Enterprise, Interaction, Posting, Trainee
 
 H = dict[str, dict[str, str]]
 #: A posting few trainees qualify for: a high minimum level, in one area.
@@ -97,7 +97,7 @@ def test_a_hire_of_a_trainee_still_in_training_is_recorded_with_a_warning(
 
 
 def test_a_hire_into_a_posting_marked_filled_is_recorded_with_a_warning(
-        client: TestClient, tokens: H) -> None:
+        client: TestClient, tokens: H, app: FastAPI) -> None:
     e, c = tokens["enterprise1"], tokens["counselor"]
     posting = client.post("/api/v1/postings", headers=e, json=STRICT | {
         "min_level": None, "closes": (dt.date.today() + dt.timedelta(days=30)).isoformat()})
@@ -115,7 +115,11 @@ def test_a_hire_into_a_posting_marked_filled_is_recorded_with_a_warning(
     assert "posting_marked_filled" in warnings
     assert "0/2" in warnings["posting_marked_filled"]["message_zh"]
     assert "posting_past_closing" not in warnings and "posting_not_yet_open" not in warnings
-    # the enterprise hiring into its own posting is told about the posting too
+    # the enterprise hiring into its own posting is told about the posting too, and not
+    # what staff are told of the trainee (still in training here)
+    with app.state.sessionmaker() as s:
+        s.get(Trainee, second).graduation_date = dt.date.today() + dt.timedelta(days=60)
+        s.commit()
     own = client.post("/api/v1/placements", headers=e,
                       json={"posting_id": pid, "trainee_id": second})
     assert own.status_code == 201, own.text

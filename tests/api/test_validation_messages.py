@@ -74,3 +74,11 @@ def test_a_k_over_the_limit_is_named_in_chinese(client: TestClient, tokens: H) -
                           headers=tokens["counselor"])
     assert response.status_code == 422
     assert response.json()["error"]["message_zh"].startswith("名单人数（k）最大为")
+
+
+def test_suggestions_name_their_k_as_postings(client: TestClient, tokens: H) -> None:
+    me = client.get("/api/v1/auth/me", headers=tokens["trainee1"]).json()["trainee_id"]
+    response = client.get(f"/api/v1/trainees/{me}/suggestions?k=100000",
+                          headers=tokens["trainee1"])
+    assert response.status_code == 422
+    assert response.json()["error"]["message_zh"].startswith("推荐岗位数（k）最大为")
