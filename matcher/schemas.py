@@ -111,7 +111,8 @@ _TIME_OF_DAY = (r"^(\d{4}\D\d{1,2}\D\d{1,2}日?)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\
                 r"(?:Z|[+-]\d{2}:?\d{2})?$")
 _NULL_TEXT = ["", "nan", "nat", "none", "<na>", "null"]
 _TYPE_REASON = {"int": ("须为整数", "must be a whole number"),
-                "date": ("日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD"),
+                "date": ("须为有效日期，如 2026-03-01（也可写 2026/3/1、2026年3月1日）",
+                         "must be a real date, e.g. 2026-03-01"),
                 "bool": ("须为 是/否 或 true/false", "must be 是/否 or true/false")}
 
 

@@ -40,6 +40,8 @@ _SHARES = ("完成率", "培训就业匹配率", "通过匹配就业占比", "�
 NO_TARGET = "无目标"
 #: A target of a plan year that has not begun.
 NOT_DUE = "未到期"
+#: Cells that judge nothing (no share, no target, not due): grey in the HTML tables.
+_NOT_JUDGED = {"—", NO_TARGET, NOT_DUE}
 
 #: How a goal reads: met, missed, or not judged (no one to judge it on).
 VERDICTS = {True: "已达到", False: "未达到", None: "无数据，不判定"}
@@ -206,8 +208,9 @@ def _table(rows: list[dict[str, Any]], *, total: bool = False) -> str:
     if not rows:
         return "<p class=\"empty\">（无）</p>"
     head = "".join(f"<th>{_e(c)}</th>" for c in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in r.values()) + "</tr>"
-                   for r in rows)
+    body = "".join("<tr>" + "".join(
+        f'<td class="na-text">{_e(v)}</td>' if v in _NOT_JUDGED else f"<td>{_e(v)}</td>"
+        for v in r.values()) + "</tr>" for r in rows)
     css = ' class="totals"' if total else ""
     return f"<table{css}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

@@ -186,6 +186,7 @@ def test_goals_with_nothing_to_judge_are_not_reported_missed(app: Any) -> None:
     assert {r["达到80%"] for r in rows} == {"—"} == {r["达到90%"] for r in rows}
     page = annual_html(report)
     assert '<b class="short-text">' not in page  # nothing in the red of a missed goal
+    assert '<td class="na-text">未到期</td>' in page and '<td class="na-text">—</td>' in page
     assert "未达到" not in summary_line(report) and "无数据，不判定" in summary_line(report)
 
 

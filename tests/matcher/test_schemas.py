@@ -53,7 +53,7 @@ BAD_CELLS = [
     ("postings", "headcount", "3.5", "whole number"),
     ("postings", "closes", pd.Timestamp("2020-01-01"), "closes before it opened"),
     ("postings", "wage_max", 1000, "below the minimum wage"),
-    ("postings", "opened", "2025-13-40", "YYYY-MM-DD"),
+    ("postings", "opened", "2025-13-40", "a real date"),
     ("postings", "min_level", "很厉害", "not a skill level"),
     ("postings", "status", "paused", "must be one of"),
     ("courses", "provider_kind", "网红机构", "must be one of"),
