@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from matcher.areas import AREA_ALIASES
+from matcher.areas import canonical_area
 from matcher.personal_data import personal_numbers
 from matcher.schema_tables import MASKED_NAME
 from matcher.scoring import FEATURE_LABELS
@@ -18,7 +18,7 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["P0000001"
 #: An area as stored: another name it goes by (达州, 市本级, 高新区 …) is stored as the
 #: area's own name, so that filters, access by area and reports find it.
 Area = Annotated[str, Field(min_length=1, max_length=50, examples=["宣汉县"]),
-                 AfterValidator(lambda v: AREA_ALIASES.get(v.strip(), v.strip()))]
+                 AfterValidator(canonical_area)]
 Text = Annotated[str, Field(max_length=2000)]
 Wage = Annotated[int, Field(ge=1000, le=100_000)]
 

@@ -21,8 +21,8 @@ import numpy as np
 from matcher.errors import TaxonomyError
 from matcher.taxonomy import data_dir
 
-__all__ = ["ANYWHERE", "AREA_ALIASES", "Area", "anywhere", "area_names", "distance_km",
-           "distance_matrix", "load_areas", "split_areas"]
+__all__ = ["ANYWHERE", "AREA_ALIASES", "Area", "anywhere", "area_names", "canonical_area",
+           "distance_km", "distance_matrix", "load_areas", "split_areas"]
 
 _EARTH_RADIUS_KM = 6371.0088
 #: Other names people write for an area; the plan's annex says 市本级 for the city level.
@@ -33,6 +33,17 @@ AREA_ALIASES: dict[str, str] = {
     "东部经开区": "达州东部经开区",
     "达州经开区": "达州东部经开区",
 }
+
+
+def canonical_area(name: str) -> str:
+    """An area by its own name: trimmed, and another name it goes by
+    (:data:`AREA_ALIASES`) replaced; any other text as it is, trimmed.
+
+    >>> canonical_area(" 达州 "), canonical_area("渠县"), canonical_area("不知道")
+    ('达州市', '渠县', '不知道')
+    """
+    name = name.strip()
+    return AREA_ALIASES.get(name, name)
 
 
 @dataclass(frozen=True, slots=True)

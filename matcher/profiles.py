@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import columns
-from matcher.areas import AREA_ALIASES, anywhere, area_names, split_areas
+from matcher.areas import anywhere, area_names, canonical_area, split_areas
 from matcher.columns import RowLists, Vocabulary
 from matcher.industries import industry_of_occupation, load_industries
 from matcher.levels import parse_level
@@ -61,13 +61,13 @@ class Context:
     def area(self, names: pd.Series) -> np.ndarray:
         """Area indexes (-1 unknown) of area names, aliases allowed."""
         def index(name: str) -> int:
-            return self.areas.get(AREA_ALIASES.get(name.strip(), name.strip()))
+            return self.areas.get(canonical_area(name))
         return columns.per_value(names, index, np.int16)
 
     def area_indexes(self, names: Iterable[str]) -> list[int]:
         """Indexes of the known areas among ``names`` (aliases allowed, unknown ones left
         out: a filter naming an unknown area must not match every unknown area)."""
-        found = (self.areas.get(AREA_ALIASES.get(str(n).strip(), str(n).strip())) for n in names)
+        found = (self.areas.get(canonical_area(str(n))) for n in names)
         return [a for a in found if a >= 0]
 
     def days(self, dates: pd.Series) -> np.ndarray:
@@ -218,7 +218,7 @@ class TraineeProfiles(_Rows):
         """Which areas a preferred-areas text names (split as the validator splits it)."""
         named = np.zeros(len(self.context.areas), dtype=bool)
         for name in split_areas(text):
-            a = self.context.areas.get(AREA_ALIASES.get(name, name))
+            a = self.context.areas.get(canonical_area(name))
             if a >= 0:
                 named[a] = True
         return named

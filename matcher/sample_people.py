@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from matcher.areas import AREA_ALIASES, area_names, distance_matrix, load_areas
+from matcher.areas import area_names, canonical_area, distance_matrix, load_areas
 from matcher.industries import Industry, load_industries
 from matcher.sample_text import TextPools
 from matcher.schema_tables import FAKE_PHONE_PREFIX
@@ -50,7 +50,7 @@ def load_annex_targets() -> pd.DataFrame:
     years = [2025, 2026, 2027]
     table = pd.DataFrame(
         [[int(r[f"target_{y}"]) for y in years] for r in rows],
-        index=[AREA_ALIASES.get(r["area"], r["area"]) for r in rows], columns=years)
+        index=[canonical_area(r["area"]) for r in rows], columns=years)
     return table.loc[list(area_names())]
 
 

@@ -27,7 +27,7 @@ from api.deps import SettingsDep, TokenUserDep, WriterDep, check_k, principal
 from api.schemas import Shortlist, Suggestions
 from api.services import matching
 from api.services.index import MatchIndex
-from matcher.areas import AREA_ALIASES
+from matcher.areas import canonical_area
 
 router = APIRouter(tags=["matching"])
 IdPath = Annotated[str, Path(max_length=32)]
@@ -40,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _areas(areas: list[str] | None) -> tuple[str, ...] | None:
     """The areas asked for, each by its own name (达州 is 达州市), as stored and as an
     area-limited counselor's areas are."""
-    return tuple(AREA_ALIASES.get(a.strip(), a.strip()) for a in areas) if areas else None
+    return tuple(canonical_area(a) for a in areas) if areas else None
 
 
 @contextmanager

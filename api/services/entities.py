@@ -41,7 +41,7 @@ from api.services.store import (
     where_equal,
 )
 from api.services.tables import OccupationError, course_occupation_code
-from matcher.areas import AREA_ALIASES, area_names
+from matcher.areas import AREA_ALIASES, area_names, canonical_area
 from matcher.reading import PostingReading, read_posting
 from matcher.text import spellings
 
@@ -58,7 +58,7 @@ def _area_filter(column: Any, area: str | None) -> Any:
     area = (area or "").strip()
     if not area:
         return None
-    name = AREA_ALIASES.get(area, area)
+    name = canonical_area(area)
     names = area_names()
     if name not in names:
         raise UnprocessableError(

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, aliased
 
 from api.models import Course, Enterprise, Placement, Posting, Trainee
 from matcher import KEY_INDUSTRIES
-from matcher.areas import AREA_ALIASES
+from matcher.areas import canonical_area
 from matcher.industries import load_industries
 from matcher.taxonomy import data_dir
 
@@ -331,7 +331,7 @@ def training(session: Session, today: dt.date | None = None) -> dict[str, Any]:
     pending = rows[~graduated].groupby(["area", "year"]).size().to_dict()
     groups = []
     for _, row in annex.iterrows():
-        area = AREA_ALIASES.get(row["area"], row["area"])
+        area = canonical_area(row["area"])
         for year in PLAN_YEARS:
             target = int(row[f"target_{year}"])
             done = int(counts.get((area, year), 0))

@@ -42,7 +42,7 @@ from api.errors import UnprocessableError
 from api.models import Course, Enterprise, Placement, Posting, Trainee
 from api.services.metrics import PLAN_YEARS
 from matcher import KEY_INDUSTRIES
-from matcher.areas import AREA_ALIASES, anywhere, split_areas
+from matcher.areas import anywhere, canonical_area, split_areas
 from matcher.levels import format_level, parse_level
 from matcher.taxonomy import Taxonomy
 
@@ -167,7 +167,7 @@ def _willing(preferred: object) -> frozenset[str] | None:
     were given: the column is read through pandas, where a missing text is NaN)."""
     if not isinstance(preferred, str) or anywhere(preferred):
         return None
-    return frozenset(AREA_ALIASES.get(a, a) for a in split_areas(preferred))
+    return frozenset(canonical_area(a) for a in split_areas(preferred))
 
 
 def _attribute(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

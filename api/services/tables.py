@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Base, Course, Enterprise, Posting, Trainee
 from matcher import Normalizer
-from matcher.areas import AREA_ALIASES
+from matcher.areas import canonical_area
 from matcher.reading import read_posting
 from matcher.sample import generate_market
 from matcher.schemas import SCHEMAS
@@ -156,7 +156,7 @@ def numbered_rows(table: str, frame: pd.DataFrame, *, skip: Collection[int] = ()
             parse = {"int": _int, "date": _date, "bool": _bool}.get(col.dtype, _text)
             parsed = parse(value)
             if col.name == "area" and isinstance(parsed, str):  # 达州 is stored as 达州市
-                parsed = AREA_ALIASES.get(parsed, parsed)
+                parsed = canonical_area(parsed)
             # 招聘中 / OPEN / open are all the code "open" (a label stored as it was
             # matched no filter, no status rule and no index)
             row[_attr(table, col.name)] = (col.code_of(parsed) if isinstance(parsed, str)
