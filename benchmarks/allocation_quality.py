@@ -137,7 +137,12 @@ from ranking_quality import LOG_K, default_cutoff
 from scipy import sparse
 
 from matcher import Matcher, OutcomeSimulator, SimulationResult, generate_market
-from matcher.allocation import allocate, allocate_shortlists, rerank_by_congestion
+from matcher.allocation import (
+    CONGESTION_PENALTY,
+    allocate,
+    allocate_shortlists,
+    rerank_by_congestion,
+)
 from matcher.allocation_exposure import expected_placed, optimize_exposure
 from matcher.calibration import ExposureModel, ScoreCalibrator
 from matcher.learning import outcome_labels, train_scorer
@@ -147,7 +152,7 @@ from matcher.scoring import LearnedScorer
 CANDIDATES = 100
 #: The longest list a job-fair plan gives (``api.services.plan_schemas.MAX_LENGTH``).
 MAX_LENGTH = 50
-PENALTY = 0.25
+PENALTY = CONGESTION_PENALTY  # 0.25, fixed before any simulation
 #: Sweeps of :func:`~matcher.allocation_exposure.optimize_exposure` (fixed on seeds 101–103).
 SWEEPS = 3
 METRICS = ("placements", "gain", "share", "unseen", "gini", "objective", "model", "exposure",

@@ -38,9 +38,12 @@ from matcher.allocation_submodular import (
     headcount_factor,
 )
 
-__all__ = ["EXACT_MAX_PAIRS", "Allocation", "allocate", "allocate_shortlists",
-           "rerank_by_congestion", "top_up"]
+__all__ = ["CONGESTION_PENALTY", "EXACT_MAX_PAIRS", "Allocation", "allocate",
+           "allocate_shortlists", "rerank_by_congestion", "top_up"]
 
+#: λ of the congestion-aware re-ranking, score / (1 + λ · lists already held): the
+#: default wherever lists are spread by it (top-up, plans, spread shortlists).
+CONGESTION_PENALTY = 0.25
 #: ``method="auto"`` solves exactly up to this many candidate pairs (about a second).
 EXACT_MAX_PAIRS = 200_000
 
@@ -206,7 +209,7 @@ def allocate(scores: ScoreInput, capacity: int | np.ndarray, *,
 
 def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
                         per_trainee: int | np.ndarray | None = None, fill: bool = True,
-                        penalty: float = 0.25, method: Method = "auto",
+                        penalty: float = CONGESTION_PENALTY, method: Method = "auto",
                         objective: Objective = "linear",
                         headcount: int | np.ndarray | None = None,
                         shape: tuple[int, int] | None = None) -> Allocation:
@@ -320,7 +323,7 @@ def allocate_shortlists(scores: ScoreInput, length: int | np.ndarray, *,
 
 
 def top_up(scores: ScoreInput, core: Allocation, length: int | np.ndarray, *,
-           penalty: float = 0.25, per_trainee: int | np.ndarray | None = None,
+           penalty: float = CONGESTION_PENALTY, per_trainee: int | np.ndarray | None = None,
            shape: tuple[int, int] | None = None) -> Allocation:
     """``core``'s lists topped up to ``length`` names by a congestion-aware re-ranking.
 
@@ -408,7 +411,8 @@ def top_up(scores: ScoreInput, core: Allocation, length: int | np.ndarray, *,
                    None, core.iterations)
 
 
-def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *, penalty: float = 0.25,
+def rerank_by_congestion(scores: ScoreInput, k: int | np.ndarray, *,
+                         penalty: float = CONGESTION_PENALTY,
                          order: np.ndarray | None = None, listed: np.ndarray | None = None,
                          limit: int | np.ndarray | None = None,
                          shape: tuple[int, int] | None = None) -> Allocation:

@@ -60,7 +60,8 @@ def _shortlist(posting_id: IdPath, request: Request, user_id: TokenUserDep,
                require_area: bool = True, area: AreaList = None,
                spread: Annotated[bool, Query(description=(
                    "spread: trainees already on other open postings' lists move down, "
-                   "by score / (1 + 0.25 × those lists); scores unchanged"))] = False
+                   f"by score / (1 + {matching.SPREAD_PENALTY} × those lists); scores "
+                   "unchanged"))] = False
                ) -> Shortlist:
     """The shortlist both routes serve (its query parameters are theirs)."""
     with _signed_in(request, user_id) as (session, who, index):

@@ -79,8 +79,7 @@ def _hire(session: Session, index: MatchIndex, who: Principal, posting_id: str,
     # the records as before the hire (which marks the trainee placed). What it says of
     # the trainee is staff's only (the graduation date and status are not an
     # enterprise's to read); of the posting, anyone's who may hire into it.
-    staff = who.role in ("admin", "counselor")
-    warnings = outcomes.hire_warnings(session.get(Trainee, trainee_id) if staff else None,
+    warnings = outcomes.hire_warnings(session.get(Trainee, trainee_id) if who.is_staff else None,
                                       session.get(Posting, posting_id))
     placement = outcomes.hire(session, index, who, posting_id, trainee_id)
     return PlacementPublic.model_validate(placement).model_copy(update={"warnings": warnings})

@@ -43,6 +43,7 @@ from api.schemas import (
 from api.services.index import MatchIndex
 from api.services.store import audit_rows, get_or_404
 from matcher import Filters, Recommendation
+from matcher.allocation import CONGESTION_PENALTY
 from matcher.workbooks import workbook
 
 _INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
@@ -83,9 +84,8 @@ _OTHER_LISTS = select(_INTERACTION.trainee_id, func.count(distinct(_INTERACTION.
         _ENDED_PAIR.c.trainee_id == _INTERACTION.trainee_id,
         _ENDED_PAIR.c.kind.in_(ENDED)).exists()
 ).group_by(_INTERACTION.trainee_id)
-#: λ of the spread shortlist: score / (1 + λ · other lists), as the plans' top-up
-#: (:func:`matcher.allocation.rerank_by_congestion`).
-SPREAD_PENALTY = 0.25
+#: λ of the spread shortlist: score / (1 + λ · other lists), as the plans' top-up.
+SPREAD_PENALTY = CONGESTION_PENALTY
 #: A spread shortlist of k re-ranks the best ``max(SPREAD_POOL × k, SPREAD_MIN_POOL)``
 #: candidates: up to k = 50, the same pool whatever k, so a shorter list is the start
 #: of a longer one.
@@ -94,9 +94,9 @@ SPREAD_MIN_POOL = 200
 #: What a spread shortlist says.
 _SPREAD_NOTICE = Notice(
     code="spread", message_zh="已分散推荐：已在其他在招岗位推荐名单上的学员排序适当后移"
-    "（得分不变，按 得分 ÷ (1 + 0.25 × 其他名单数) 排序）",
+    f"（得分不变，按 得分 ÷ (1 + {SPREAD_PENALTY} × 其他名单数) 排序）",
     message_en="spread: trainees already on other open postings' lists are moved down "
-    "(scores unchanged; ranked by score / (1 + 0.25 × other lists))")
+    f"(scores unchanged; ranked by score / (1 + {SPREAD_PENALTY} × other lists))")
 #: What a shortlist shows of a candidate, and what decides whether it may.
 _CANDIDATES = select(_TRAINEES.id, _TRAINEES.masked_name, _TRAINEES.area,
                      _TRAINEES.certificates, _TRAINEES.skills, _TRAINEES.contact,
@@ -199,7 +199,6 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
             r.trainee_id))[:k]
     else:
         recs = ranked(filters)
-    staff = who.role in ("admin", "counselor")
     trainees = {t.id: t for t in connection.execute(
         _CANDIDATES, {"ids": [r.trainee_id for r in recs]})}
     items: list[ShortlistItem] = []
@@ -216,7 +215,7 @@ def shortlist(session: Session, index: MatchIndex, who: Principal, posting_id: s
                 masked_name=t.masked_name, area=t.area, certificates=t.certificates,
                 skills=t.skills, contact=t.contact if shown else None,
                 contact_hidden=not shown),
-            other_lists=others.get(r.trainee_id, 0) if spread and staff else None))
+            other_lists=others.get(r.trainee_id, 0) if spread and who.is_staff else None))
     _log(session, writer, who,
          [(posting_id, i.trainee_id) for i in items if i.trainee_id not in logged],
          [i.trainee_id for i in items], "shortlist",

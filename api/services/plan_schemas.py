@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas import CandidateSummary, Id
+from matcher.allocation import CONGESTION_PENALTY
 
 __all__ = ["MAX_LENGTH", "MAX_POSTINGS", "MAX_TRAINEES", "PlanComparison", "PlanItem",
            "PlanPosting", "PlanPublic", "PlanRequest", "PlanSummary", "UnlistedTrainee"]
@@ -52,8 +53,9 @@ class PlanRequest(BaseModel):
         "down-weighted by the lists they are on already. In simulation the default "
         "placed more trainees: short lists are fewer chances"))] = None
     fill: bool = Field(True, description="top short lists up by a congestion-aware "
-                       "re-ranking (shortlists): score / (1 + 0.25 × the lists a "
-                       "candidate is on already), and with per_trainee only candidates "
+                       "re-ranking (shortlists): score / (1 + "
+                       f"{CONGESTION_PENALTY} × the lists a candidate is on already), and "
+                       "with per_trainee only candidates "
                        "still under it")
     level_tolerance: Annotated[int, Field(ge=0, le=7)] = 0
     require_area: bool = True

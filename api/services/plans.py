@@ -77,9 +77,6 @@ LIST_MULTIPLE = 3
 #: "All candidates": the shortlist's k when candidates are scored for a plan.
 _ALL = 1_000_000
 _CHUNK = 900  # ids per IN (...) clause, under every driver's parameter limit
-#: λ of the top-up: a candidate's probability / (1 + λ · the lists they are already on)
-#: (the default of :func:`matcher.allocation.rerank_by_congestion`).
-FILL_PENALTY = 0.25
 
 MODE_LABELS = {"shortlists": "推荐名单（限长，分散曝光）", "assignment": "一人一岗分配"}
 METHOD_LABELS = {"exact": "精确求解（二部图 b-匹配线性规划，即最小费用流最优解）",
@@ -258,8 +255,7 @@ def _allocate(request: PlanRequest, capacity: np.ndarray, spread: int,
                                shape=shape)
     if not request.fill:
         return core, 0
-    plan = top_up(triple, core, capacity, penalty=FILL_PENALTY,
-                  per_trainee=request.per_trainee, shape=shape)
+    plan = top_up(triple, core, capacity, per_trainee=request.per_trainee, shape=shape)
     return plan, len(plan.score) - len(core.score)
 
 
