@@ -131,11 +131,9 @@ def _location(error: Any) -> list[str]:
     return location[:1] if error.get("type") == "json_invalid" else location
 
 
-#: The label of a trainee's separate consent to share the contact (no column of the
-#: import template; an optional column of a roster, :mod:`api.services.tables`).
-SHARE_CONTACT_LABEL = "同意向企业提供联系方式"
-#: Request fields named otherwise than their import column: (table, column).
-_FIELD_COLUMNS = {"consent_recommend": ("trainees", "consent")}
+#: Request fields of a table other than the one a path names: (table, column).
+_FIELD_COLUMNS = {"consent_recommend": ("trainees", "consent"),
+                  "consent_share_contact": ("trainees", "consent_share_contact")}
 #: Chinese names of request fields that are no import column.
 _REQUEST_FIELDS = {"posting_ids": "岗位编号列表", "trainee_ids": "学员编号列表",
                    "mode": "方案类型", "length": "名单长度", "per_trainee": "每人名单数上限",
@@ -160,8 +158,6 @@ def field_label(field: str, table: str | None = None) -> str:
     >>> field_label("per_trainee")
     '每人名单数上限'
     """
-    if field == "consent_share_contact":
-        return SHARE_CONTACT_LABEL
     table, name = _FIELD_COLUMNS.get(field, (table, field))
     if table in SCHEMAS:
         schema = SCHEMAS[table]

@@ -37,7 +37,7 @@ from api.db import make_engine, make_sessionmaker, shown_url
 from api.models import Enterprise, Posting, Trainee
 from api.services import metrics
 from api.services.report_files import VERDICTS, annual_html, annual_xlsx, verdict
-from api.services.reports import YEARS, Period, demand_survey
+from api.services.reports import YEARS, Period, demand_survey, unread_gap_notes
 from matcher import KEY_INDUSTRIES
 from matcher.taxonomy import Taxonomy
 
@@ -167,9 +167,7 @@ def annual_report(session: Session, taxonomy: Taxonomy, period: Period,
             "最大缺口：全年仍在招聘的岗位人数减去可对应的求职学员与下季度结业学员"
             f"（{survey['supply_window']['label']}，{survey['supply_window']['start']} 至 "
             f"{survey['supply_window']['end']} 结业的在训学员）",
-            *([f"重点产业缺口中有 {unread} 人的岗位职业未能识别（“（未识别职业）”行），"
-               "不生成订单式培训建议，请核对岗位名称"]
-              if (unread := survey["totals"]["key_industry_gap_unread"]) else []),
+            *unread_gap_notes(survey["totals"]["key_industry_gap_unread"]),
         ]}
 
 

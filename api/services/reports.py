@@ -309,9 +309,19 @@ def demand_survey(session: Session, taxonomy: Taxonomy, period: Period,
                 f"{soon.end:%Y-%m-%d}）结业的在训学员（按所学职业、目标等级和所在区域）；"
                 "每人只计一次，优先计入等级要求高的岗位",
                 "需求人数大于已录用与在招缺口之和的，差额为已关闭或已标记招满、未登记录用的岗位",
-                *([f"重点产业缺口中有 {unread_gap} 人的岗位职业未能识别（“（未识别职业）”行），"
-                   "不生成订单式培训建议，请核对岗位名称"] if unread_gap else []),
+                *unread_gap_notes(unread_gap),
                 "学员状态为当前状态"]}
+
+
+def unread_gap_notes(gap: int) -> list[str]:
+    """The note explaining a key-industry gap of postings whose occupation was not read
+    (none when there is no such gap): the survey's and the annual report's.
+
+    >>> unread_gap_notes(0), len(unread_gap_notes(10))
+    ([], 1)
+    """
+    return [f"重点产业缺口中有 {gap} 人的岗位职业未能识别（“（未识别职业）”行），"
+            "不生成订单式培训建议，请核对岗位名称"] if gap else []
 
 
 def _suggested_courses(rows: list[dict[str, Any]], enterprises: pd.Series
